@@ -1,0 +1,8 @@
+"""skactive: deep active learning in the scikit-learn ecosystem."""
+
+from .learner import ActiveLearner
+from .mlp import MLPClassifier
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["ActiveLearner", "MLPClassifier", "__version__"]

@@ -1,0 +1,307 @@
+"""The scikit-learn side of skactive's neural classifiers.
+
+:class:`BaseNeuralClassifier` turns a torch module into a scikit-learn classifier trained by a
+skorch :class:`~skorch.NeuralNetClassifier`: input validation, label encoding, seeding, thread
+control and batched inference live here once. A subclass says how to validate its input
+(``_validate_training_data`` / ``_validate_input``) and which module to build
+(``_build_module``); everything else is shared by the table and text models.
+"""
+
+import copy
+import numbers
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+from skorch import NeuralNetClassifier
+from skorch.callbacks import EarlyStopping
+from skorch.dataset import ValidSplit
+
+from ._threads import resolve_n_threads, torch_threads
+
+_OPTIMIZERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+}
+
+
+def _silent(*args, **kwargs):
+    pass
+
+
+def resolve_optimizer(optimizer):
+    """Map an optimizer name (``'adam'``, ``'adamw'``, ``'sgd'``, ``'rmsprop'``) or class to a class."""
+    if isinstance(optimizer, str):
+        try:
+            return _OPTIMIZERS[optimizer.lower()]
+        except KeyError:
+            raise ValueError(
+                f"Unknown optimizer {optimizer!r}; use one of {sorted(_OPTIMIZERS)} "
+                "or pass a torch.optim.Optimizer subclass."
+            ) from None
+    if isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer):
+        return optimizer
+    raise ValueError(
+        f"optimizer must be a name in {sorted(_OPTIMIZERS)} or a torch.optim.Optimizer "
+        f"subclass, got {optimizer!r}."
+    )
+
+
+def _check_positive(name, value, *, integral=False, allow_zero=False):
+    kind = numbers.Integral if integral else numbers.Real
+    ok = isinstance(value, kind) and not isinstance(value, bool)
+    ok = ok and (value >= 0 if allow_zero else value > 0)
+    if not ok:
+        what = "integer" if integral else "number"
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be a {what} {bound}, got {value!r}.")
+
+
+class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
+    """Shared fit / predict logic of skactive's skorch-based classifiers.
+
+    Not meant to be used directly: see :class:`skactive.MLPClassifier`. Subclasses set their
+    parameters in ``__init__`` (including every one read below) and implement
+    ``_validate_training_data``, ``_validate_input`` and ``_build_module``.
+    """
+
+    #: dtype of the public ``predict``/``predict_proba``: float64 makes a prediction independent
+    #: of the batch it was computed in (float32 products differ by ~1e-7 with the batch size).
+    _predict_dtype = torch.float64
+    #: rows per forward pass at inference time (training uses ``batch_size``).
+    _inference_batch_size = 8192
+
+    # ----------------------------------------------------------------- subclass hooks
+    def _validate_training_data(self, X, y):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _validate_input(self, X):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _build_module(self, X, n_classes):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _input_tensor(self, X, dtype):
+        """Model input for a slice of validated data (float features by default)."""
+        return torch.as_tensor(X, dtype=dtype)
+
+    def _check_training_params(self):
+        _check_positive("learning_rate", self.learning_rate)
+        _check_positive("max_epochs", self.max_epochs, integral=True)
+        _check_positive("batch_size", self.batch_size, integral=True)
+        _check_positive("weight_decay", self.weight_decay, allow_zero=True)
+        _check_positive("tol", self.tol, allow_zero=True)
+        if self.n_iter_no_change is not None:
+            _check_positive("n_iter_no_change", self.n_iter_no_change, integral=True)
+        if not 0 < self.validation_fraction < 1:
+            raise ValueError(
+                f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}."
+            )
+        resolve_optimizer(self.optimizer)
+
+    # ----------------------------------------------------------------- training
+    def fit(self, X, y):
+        """Train a new network on ``(X, y)`` from scratch.
+
+        Parameters
+        ----------
+        X : array-like
+            Training input.
+        y : array-like of shape (n_samples,)
+            Class labels (strings, integers or any hashable type).
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        self._check_training_params()
+        X, y = self._validate_training_data(X, y)
+        check_classification_targets(y)
+        self.classes_, y_encoded = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in y; got 1 class "
+                f"({self.classes_[0]!r}). Label samples of another class before fitting."
+            )
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        device = torch.device(self.device)
+        rng_devices = [device] if device.type == "cuda" else []
+        with torch.random.fork_rng(devices=rng_devices):
+            torch.manual_seed(seed)
+            module = self._build_module(X, len(self.classes_))
+            net = self._make_net(module, len(self.classes_), len(y), seed)
+            with torch_threads(resolve_n_threads(self.n_threads, module, self.device)):
+                net.fit(self._input_tensor(X, torch.float32), y_encoded.astype(np.int64))
+        self.net_ = net
+        self.n_iter_ = len(net.history)
+        self.loss_curve_ = list(net.history[:, "train_loss"])
+        return self
+
+    def _make_net(self, module, n_classes, n_samples, seed):
+        callbacks = list(self.callbacks or [])
+        sink = print if self.verbose else _silent
+        if self.early_stopping:
+            train_split = ValidSplit(self.validation_fraction, stratified=True, random_state=seed)
+            callbacks.append(
+                ("early_stopping", EarlyStopping(
+                    monitor="valid_loss", patience=self.n_iter_no_change, threshold=self.tol,
+                    threshold_mode="abs", load_best=True, sink=sink))
+            )
+        else:
+            train_split = None  # skorch would otherwise hold out 20% of the labels silently
+            if self.n_iter_no_change is not None:
+                callbacks.append(
+                    ("early_stopping", EarlyStopping(
+                        monitor="train_loss", patience=self.n_iter_no_change,
+                        threshold=self.tol, threshold_mode="abs", sink=sink))
+                )
+        return NeuralNetClassifier(
+            module,
+            criterion=torch.nn.CrossEntropyLoss,
+            optimizer=resolve_optimizer(self.optimizer),
+            optimizer__weight_decay=self.weight_decay,
+            lr=self.learning_rate,
+            max_epochs=self.max_epochs,
+            batch_size=min(self.batch_size, n_samples),
+            iterator_train__shuffle=True,
+            train_split=train_split,
+            callbacks=callbacks,
+            classes=np.arange(n_classes),
+            device=self.device,
+            verbose=int(self.verbose),
+        )
+
+    # ----------------------------------------------------------------- inference
+    @property
+    def module_(self):
+        """The fitted ``torch.nn.Module`` (``net_.module_``)."""
+        check_is_fitted(self, "net_")
+        return self.net_.module_
+
+    def inference_module(self, dtype=torch.float32):
+        """The fitted module in eval mode, cast to ``dtype`` (a copy unless it is float32).
+
+        Parameters
+        ----------
+        dtype : torch.dtype, default=torch.float32
+            Floating point type of the weights.
+
+        Returns
+        -------
+        module : torch.nn.Module
+        """
+        module = self.module_
+        if dtype != torch.float32:
+            module = copy.deepcopy(module).to(dtype=dtype)
+        return module.eval()
+
+    def iter_input_batches(self, X, batch_size=None, dtype=torch.float32):
+        """Yield model-ready tensors on the classifier's device for slices of validated ``X``.
+
+        Parameters
+        ----------
+        X : validated input (output of ``_validate_input``)
+        batch_size : int, optional
+            Rows per slice; the classifier's inference batch size by default.
+        dtype : torch.dtype, default=torch.float32
+
+        Yields
+        ------
+        (start, stop, tensor)
+        """
+        batch_size = batch_size or self._inference_batch_size
+        n = len(X)
+        for start in range(0, n, batch_size):
+            stop = min(start + batch_size, n)
+            yield start, stop, self._input_tensor(X[start:stop], dtype).to(self.device)
+
+    def threads(self):
+        """Context manager that sets the intra-op thread count used for this model."""
+        return torch_threads(resolve_n_threads(self.n_threads, self.module_, self.device))
+
+    def _logits(self, X, dtype):
+        module = self.inference_module(dtype)
+        out = np.empty((len(X), len(self.classes_)), dtype=np.float64 if dtype == torch.float64
+                       else np.float32)
+        with torch.no_grad(), self.threads():
+            for start, stop, xb in self.iter_input_batches(X, dtype=dtype):
+                out[start:stop] = module(xb).cpu().numpy()
+        return out
+
+    def logits(self, X):
+        """Pre-softmax class scores of every class.
+
+        Parameters
+        ----------
+        X : array-like
+            Input samples.
+
+        Returns
+        -------
+        logits : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self, "net_")
+        return self._logits(self._validate_input(X), self._predict_dtype)
+
+    def decision_function(self, X):
+        """Confidence scores in scikit-learn's layout.
+
+        Parameters
+        ----------
+        X : array-like
+            Input samples.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For two classes, the log-odds of ``classes_[1]`` (logit difference; > 0 means
+            ``classes_[1]``); otherwise the logits.
+        """
+        logits = self.logits(X)
+        if logits.shape[1] == 2:
+            return logits[:, 1] - logits[:, 0]
+        return logits
+
+    def predict_proba(self, X):
+        """Class probabilities (softmax of the logits), columns ordered as ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like
+            Input samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        return softmax(self.logits(X))
+
+    def predict(self, X):
+        """Most probable class of each sample.
+
+        Parameters
+        ----------
+        X : array-like
+            Input samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Labels of the same type as the ``y`` given to ``fit``.
+        """
+        logits = self.logits(X)
+        return self.classes_[np.argmax(logits, axis=1)]
+
+
+def softmax(logits):
+    """Row-wise softmax of a 2-D array, computed stably in its own dtype."""
+    z = logits - logits.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z

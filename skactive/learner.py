@@ -1,0 +1,349 @@
+"""The modAL-style active learning loop object."""
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import Pipeline
+from sklearn.utils import check_random_state
+
+from .utils._data import append_rows, num_samples, take_rows
+
+
+class ActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Pool-based active learner with modAL's API, as a scikit-learn meta-estimator.
+
+    Holds the labeled set and a classifier trained on it; :meth:`query` asks the query strategy
+    which pool samples to label next and :meth:`teach` adds the new labels and retrains. Code
+    written for ``modAL.models.ActiveLearner`` runs unchanged with only the import changed.
+
+    Following scikit-learn's conventions the constructor only stores its arguments: data given as
+    ``X_training``/``y_training`` is fitted on first use (``query``, ``teach``, ``predict``,
+    ``score``...). The growing labeled set is ``X_training_``/``y_training_`` and the fitted model
+    ``estimator_``; ``X_training``, ``y_training`` and ``estimator`` keep the values given.
+
+    Parameters
+    ----------
+    estimator : classifier, default=None
+        Any scikit-learn classifier with ``predict_proba`` (or a Pipeline ending in one); cloned
+        before fitting. None means ``MLPClassifier()``.
+    query_strategy : callable, default=None
+        ``strategy(learner, X_pool, n_instances=1, **kwargs) -> (query_idx, metrics)``: a
+        :mod:`skactive.strategies` object, one of its functions, or a modAL strategy. None means
+        :func:`skactive.strategies.uncertainty_sampling` (least confidence).
+    X_training : array-like, default=None
+        Initial labeled samples.
+    y_training : array-like of shape (n_samples,), default=None
+        Labels of ``X_training``.
+    bootstrap_init : bool, default=False
+        Fit the first model on a bootstrap resample of the initial labeled set, as modAL does.
+    on_transformed : bool, default=False
+        modAL's flag for strategies that call :meth:`transform_without_estimating`: when the
+        estimator is a Pipeline, such strategies see the pool as transformed by all steps but the
+        last. skactive's own strategies always read the model's view of the pool.
+    random_state : int, RandomState instance or None, default=None
+        Seeds bootstrap resampling and, where the estimator (or a Pipeline's last step) has a
+        ``random_state`` parameter left at None, the estimator's training.
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        The classifier fitted on the current labeled set.
+    X_training_ : array-like
+        The labeled samples, in the order they were taught (same container type as given).
+    y_training_ : array-like of shape (n_labeled,)
+        Their labels, in the same order.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels of the fitted estimator.
+
+    See Also
+    --------
+    skactive.strategies : Query strategies.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skactive import ActiveLearner, MLPClassifier
+    >>> from skactive.strategies import EntropySampling
+    >>> X, y = make_classification(n_samples=300, n_features=5, random_state=0)
+    >>> learner = ActiveLearner(MLPClassifier(random_state=0), EntropySampling(),
+    ...                         X_training=X[:20], y_training=y[:20])
+    >>> X_pool, y_pool = X[20:], y[20:]
+    >>> query_idx, query_rows = learner.query(X_pool, n_instances=5)
+    >>> learner = learner.teach(X_pool[query_idx], y_pool[query_idx])
+    >>> len(learner.y_training_)
+    25
+    """
+
+    def __init__(
+        self,
+        estimator=None,
+        query_strategy=None,
+        X_training=None,
+        y_training=None,
+        bootstrap_init=False,
+        on_transformed=False,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.query_strategy = query_strategy
+        self.X_training = X_training
+        self.y_training = y_training
+        self.bootstrap_init = bootstrap_init
+        self.on_transformed = on_transformed
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, X, y, bootstrap=False, **fit_kwargs):
+        """Replace the labeled set with ``(X, y)`` and fit the estimator on it.
+
+        Parameters
+        ----------
+        X : array-like
+            Labeled samples.
+        y : array-like of shape (n_samples,)
+            Their labels.
+        bootstrap : bool, default=False
+            Fit on a bootstrap resample of ``(X, y)``.
+        **fit_kwargs : dict
+            Passed to the estimator's ``fit``.
+
+        Returns
+        -------
+        self : ActiveLearner
+        """
+        X_new, y_new = _check_pair(X, y)
+        self.X_training_, self.y_training_ = X_new, y_new
+        return self._fit_to_known(bootstrap=bootstrap, **fit_kwargs)
+
+    def teach(self, X, y, bootstrap=False, only_new=False, **fit_kwargs):
+        """Add labeled samples and retrain.
+
+        The labels are added before the model is retrained, so they are kept even when fitting
+        fails (for example while the labeled set still has a single class).
+
+        Parameters
+        ----------
+        X : array-like
+            Newly labeled samples.
+        y : array-like of shape (n_samples,)
+            Their labels.
+        bootstrap : bool, default=False
+            Fit on a bootstrap resample of the labeled set.
+        only_new : bool, default=False
+            Fit on the new samples only (as modAL does), instead of the whole labeled set.
+        **fit_kwargs : dict
+            Passed to the estimator's ``fit``.
+
+        Returns
+        -------
+        self : ActiveLearner
+        """
+        X_new, y_new = _check_pair(X, y)
+        if not hasattr(self, "X_training_") and self.X_training is not None:
+            # Start from the constructor's data without fitting it first: one fit, not two.
+            if self.y_training is None:
+                raise ValueError("X_training was given without y_training; pass both or neither.")
+            self.X_training_, self.y_training_ = _check_pair(self.X_training, self.y_training)
+        if hasattr(self, "X_training_"):
+            self.X_training_ = append_rows(self.X_training_, X_new)
+            self.y_training_ = append_rows(self.y_training_, y_new)
+        else:
+            self.X_training_, self.y_training_ = X_new, y_new
+        if only_new:
+            self.estimator_ = self._fit_estimator(X_new, y_new, bootstrap, fit_kwargs)
+            return self
+        return self._fit_to_known(bootstrap=bootstrap, **fit_kwargs)
+
+    def _fit_to_known(self, bootstrap=False, **fit_kwargs):
+        self.estimator_ = self._fit_estimator(
+            self.X_training_, self.y_training_, bootstrap, fit_kwargs
+        )
+        return self
+
+    def _fit_estimator(self, X, y, bootstrap, fit_kwargs):
+        estimator = self._make_estimator()
+        if bootstrap:
+            n = num_samples(X)
+            idx = check_random_state(self.random_state).choice(n, size=n, replace=True)
+            X, y = take_rows(X, idx), take_rows(y, idx)
+        return estimator.fit(X, y, **fit_kwargs)
+
+    def _make_estimator(self):
+        if self.estimator is None:
+            from .mlp import MLPClassifier
+
+            estimator = MLPClassifier()
+        else:
+            estimator = clone(self.estimator)
+        if self.random_state is not None:
+            last = estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
+            params = last.get_params(deep=False)
+            if "random_state" in params and params["random_state"] is None:
+                seed = self.random_state
+                if not isinstance(seed, numbers.Integral):
+                    seed = check_random_state(seed).randint(np.iinfo(np.int32).max)
+                last.set_params(random_state=seed)
+        return estimator
+
+    def _initial_fit(self):
+        if self.y_training is None:
+            raise ValueError("X_training was given without y_training; pass both or neither.")
+        self.fit(self.X_training, self.y_training, bootstrap=self.bootstrap_init)
+
+    def _ensure_fitted(self):
+        """Fit on the constructor's data on first use; raise NotFittedError if there is none."""
+        if hasattr(self, "estimator_"):
+            return
+        if self.X_training is not None:
+            self._initial_fit()
+            return
+        raise NotFittedError(
+            "This ActiveLearner has no labeled data yet: pass X_training and y_training to the "
+            "constructor, or call fit(X, y) or teach(X, y) first."
+        )
+
+    # ------------------------------------------------------------------ querying
+    def query(self, X_pool, *query_args, return_metrics=False, **query_kwargs):
+        """Ask the query strategy which pool samples to label next.
+
+        Parameters
+        ----------
+        X_pool : array-like
+            Unlabeled samples.
+        *query_args, **query_kwargs
+            Passed to the strategy, for example ``n_instances=10``.
+        return_metrics : bool, default=False
+            Also return the strategy's per-sample scores of the selected samples.
+
+        Returns
+        -------
+        query_idx : ndarray of int
+            Positions of the selected samples in ``X_pool``.
+        query_instances : array-like
+            ``X_pool`` at those positions (same container type).
+        metrics : ndarray or None
+            Only with ``return_metrics=True``.
+        """
+        self._ensure_fitted()
+        strategy = self.query_strategy
+        if strategy is None:
+            from .strategies import uncertainty_sampling as strategy
+        result = strategy(self, X_pool, *query_args, **query_kwargs)
+        if isinstance(result, tuple) and len(result) == 2:
+            query_idx, metrics = result
+        else:
+            query_idx, metrics = result, None
+        query_idx = _check_query_idx(query_idx, num_samples(X_pool))
+        rows = take_rows(X_pool, query_idx)
+        if return_metrics:
+            return query_idx, rows, metrics
+        return query_idx, rows
+
+    def transform_without_estimating(self, X):
+        """Apply every step of a Pipeline estimator but the last (modAL's API).
+
+        Parameters
+        ----------
+        X : array-like
+
+        Returns
+        -------
+        Xt : array-like
+            ``X`` unchanged when the estimator is not a Pipeline.
+        """
+        self._ensure_fitted()
+        if isinstance(self.estimator_, Pipeline):
+            return self.estimator_[:-1].transform(X)
+        return X
+
+    # ------------------------------------------------------------------ predicting
+    def predict(self, X):
+        """Predict with the estimator fitted on the labeled set.
+
+        Parameters
+        ----------
+        X : array-like
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        self._ensure_fitted()
+        return self.estimator_.predict(X)
+
+    def predict_proba(self, X):
+        """Class probabilities from the estimator fitted on the labeled set.
+
+        Parameters
+        ----------
+        X : array-like
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        self._ensure_fitted()
+        return self.estimator_.predict_proba(X)
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of the fitted estimator on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        self._ensure_fitted()
+        return self.estimator_.score(X, y, sample_weight=sample_weight)
+
+    @property
+    def classes_(self):
+        """Class labels of the fitted estimator."""
+        return self._fitted_attribute("classes_")
+
+    @property
+    def n_features_in_(self):
+        """Number of features the fitted estimator was trained on."""
+        return self._fitted_attribute("n_features_in_")
+
+    @property
+    def feature_names_in_(self):
+        """Feature names the fitted estimator was trained on."""
+        return self._fitted_attribute("feature_names_in_")
+
+    def _fitted_attribute(self, name):
+        if "estimator_" not in self.__dict__:
+            raise AttributeError(f"{name} is only available once the ActiveLearner is fitted.")
+        return getattr(self.estimator_, name)
+
+
+def _check_pair(X, y):
+    if y is None:
+        raise ValueError("ActiveLearner requires y to be passed, but the target y is None.")
+    if X is None:
+        raise ValueError("ActiveLearner requires X to be passed, but X is None.")
+    n_x, n_y = num_samples(X), num_samples(y)
+    if n_x != n_y:
+        raise ValueError(f"X has {n_x} samples but y has {n_y}; give one label per sample.")
+    return X, y
+
+
+def _check_query_idx(query_idx, n_pool):
+    idx = np.asarray(query_idx)
+    if idx.ndim != 1 or (idx.size and not np.issubdtype(idx.dtype, np.integer)):
+        raise TypeError(
+            "The query strategy must return (query_idx, metrics) with query_idx a 1-D integer "
+            f"array; got {type(query_idx).__name__} of shape {idx.shape} and dtype {idx.dtype}."
+        )
+    if idx.size and (idx.min() < 0 or idx.max() >= n_pool):
+        raise ValueError(f"The query strategy returned indices outside the pool of {n_pool}.")
+    if len(np.unique(idx)) != idx.size:
+        raise ValueError("The query strategy returned repeated indices.")
+    return idx.astype(np.intp, copy=False)

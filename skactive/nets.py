@@ -1,0 +1,69 @@
+"""Plain ``torch.nn.Module`` networks behind skactive's classifiers.
+
+Every network exposes the two pieces the readouts need: ``features(x)``, the penultimate
+representation f(x), and ``head``, the final linear layer, so that ``forward(x) ==
+head(features(x))`` returns the pre-softmax scores (logits).
+"""
+
+from torch import nn
+
+
+class MLPModule(nn.Module):
+    """Fully connected ReLU network returning logits.
+
+    Parameters
+    ----------
+    n_features : int
+        Width of the input.
+    n_classes : int
+        Number of output logits.
+    hidden_layer_sizes : tuple of int, default=(16, 8)
+        Width of each hidden layer.
+    dropout : float, default=0.0
+        Dropout probability after each hidden activation; 0 adds no dropout layer.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skactive.nets import MLPModule
+    >>> net = MLPModule(n_features=4, n_classes=3, hidden_layer_sizes=(8,))
+    >>> net(torch.zeros(2, 4)).shape
+    torch.Size([2, 3])
+    >>> net.features(torch.zeros(2, 4)).shape
+    torch.Size([2, 8])
+    """
+
+    def __init__(self, n_features, n_classes, hidden_layer_sizes=(16, 8), dropout=0.0):
+        super().__init__()
+        layers = []
+        width = n_features
+        for size in hidden_layer_sizes:
+            layers += [nn.Linear(width, size), nn.ReLU()]
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
+            width = size
+        self.body = nn.Sequential(*layers)
+        self.head = nn.Linear(width, n_classes)
+
+    def features(self, x):
+        """Penultimate representation f(x) (the input itself when there is no hidden layer)."""
+        return self.body(x)
+
+    def forward(self, x):
+        return self.head(self.body(x))
+
+
+def has_dropout(module):
+    """Whether ``module`` contains a dropout layer with a positive rate."""
+    return any(isinstance(m, nn.modules.dropout._DropoutNd) and m.p > 0 for m in module.modules())
+
+
+def set_dropout_train(module, active):
+    """Switch only the dropout layers of ``module`` to train (``active=True``) or eval mode."""
+    for m in module.modules():
+        if isinstance(m, nn.modules.dropout._DropoutNd):
+            m.train(active)
+    return module
+
+
+__all__ = ["MLPModule", "has_dropout", "set_dropout_train"]

@@ -1,0 +1,37 @@
+"""Query strategies: which pool samples to label next.
+
+Every strategy follows modAL's protocol,
+``strategy(classifier, X_pool, n_instances=1) -> (query_idx, metrics)``, and works as the
+``query_strategy`` of skactive's or modAL's ``ActiveLearner``.
+"""
+
+from ._base import QueryStrategy, ScoreBasedStrategy, check_query_size, top_n
+from ._random import RandomSampling
+from ._uncertainty import (
+    EntropySampling,
+    LeastConfidence,
+    MarginSampling,
+    entropy,
+    entropy_sampling,
+    least_confidence,
+    margin,
+    margin_sampling,
+    uncertainty_sampling,
+)
+
+__all__ = [
+    "QueryStrategy",
+    "ScoreBasedStrategy",
+    "check_query_size",
+    "top_n",
+    "RandomSampling",
+    "LeastConfidence",
+    "MarginSampling",
+    "EntropySampling",
+    "least_confidence",
+    "margin",
+    "entropy",
+    "uncertainty_sampling",
+    "margin_sampling",
+    "entropy_sampling",
+]

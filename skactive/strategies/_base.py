@@ -1,0 +1,128 @@
+"""The query strategy protocol and the pieces every strategy shares."""
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from ..utils._data import num_samples
+
+
+def check_query_size(X_pool, n_instances):
+    """Validate the pool and the batch size; return ``(n_pool, n_instances)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.strategies import check_query_size
+    >>> check_query_size(np.zeros((10, 3)), 4)
+    (10, 4)
+    """
+    n_pool = num_samples(X_pool)
+    if n_pool == 0:
+        raise ValueError("The pool is empty: there are no samples left to query.")
+    if not isinstance(n_instances, numbers.Integral) or isinstance(n_instances, bool):
+        raise ValueError(f"n_instances must be a positive integer, got {n_instances!r}.")
+    if n_instances < 1:
+        raise ValueError(f"n_instances must be at least 1, got {n_instances}.")
+    if n_instances > n_pool:
+        raise ValueError(
+            f"n_instances={n_instances} is larger than the pool ({n_pool} samples); ask for at "
+            f"most {n_pool}."
+        )
+    return n_pool, int(n_instances)
+
+
+def top_n(scores, n_instances):
+    """Positions of the ``n_instances`` highest scores, best first; ties go to the lower index.
+
+    Runs in O(n_pool) (a partition, then a sort of the selection only).
+
+    Examples
+    --------
+    >>> from skactive.strategies import top_n
+    >>> top_n([0.1, 0.9, 0.5, 0.9], 2).tolist()
+    [1, 3]
+    """
+    scores = np.asarray(scores)
+    if scores.ndim != 1:
+        raise ValueError(f"scores must be 1-dimensional, got shape {scores.shape}.")
+    if np.isnan(scores).any():
+        raise ValueError(
+            "The strategy produced NaN scores; the model's outputs are not finite. Check the "
+            "input for extreme values and that the model trained without diverging."
+        )
+    n = len(scores)
+    if n_instances >= n:
+        candidates = np.arange(n)
+    else:
+        kth = np.partition(scores, n - n_instances)[n - n_instances]
+        above = np.flatnonzero(scores > kth)
+        tied = np.flatnonzero(scores == kth)[: n_instances - len(above)]
+        candidates = np.concatenate([above, tied])
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order].astype(np.intp)
+
+
+class QueryStrategy(BaseEstimator):
+    """Base class of skactive's query strategies.
+
+    A strategy is a callable with modAL's protocol,
+    ``strategy(classifier, X_pool, n_instances=1) -> (query_idx, metrics)``, so it can be
+    passed as ``query_strategy`` to skactive's or modAL's ``ActiveLearner``. Its
+    hyper-parameters are ``__init__`` parameters (``get_params``, ``set_params`` and ``clone``
+    see them) and ``random_state`` seeds every random choice.
+
+    Subclasses implement :meth:`query`.
+    """
+
+    def __call__(self, classifier, X_pool, n_instances=1, **kwargs):
+        return self.query(classifier, X_pool, n_instances=n_instances, **kwargs)
+
+    def query(self, classifier, X_pool, n_instances=1):  # pragma: no cover - abstract
+        """Select ``n_instances`` samples of ``X_pool`` to label.
+
+        Parameters
+        ----------
+        classifier : ActiveLearner, modAL ActiveLearner, classifier or Pipeline
+            The fitted model (and, for strategies that need it, the labeled set).
+        X_pool : array-like
+            Unlabeled samples.
+        n_instances : int, default=1
+            Batch size.
+
+        Returns
+        -------
+        query_idx : ndarray of int of shape (n_instances,)
+            Distinct positions in ``X_pool``.
+        metrics : ndarray of shape (n_instances,) or None
+            The selected samples' scores.
+        """
+        raise NotImplementedError
+
+
+class ScoreBasedStrategy(QueryStrategy):
+    """A strategy that scores every pool sample and takes the ``n_instances`` highest.
+
+    Subclasses implement :meth:`score_samples`.
+    """
+
+    def score_samples(self, classifier, X_pool):  # pragma: no cover - abstract
+        """Informativeness of every pool sample; higher means query first.
+
+        Parameters
+        ----------
+        classifier : ActiveLearner, modAL ActiveLearner, classifier or Pipeline
+        X_pool : array-like
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+        """
+        raise NotImplementedError
+
+    def query(self, classifier, X_pool, n_instances=1):
+        check_query_size(X_pool, n_instances)
+        scores = self.score_samples(classifier, X_pool)
+        query_idx = top_n(scores, n_instances)
+        return query_idx, scores[query_idx]

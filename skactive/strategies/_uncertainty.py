@@ -1,0 +1,158 @@
+"""Uncertainty sampling: least confidence, margin and entropy of the predicted probabilities.
+
+As in modAL, a measure (per-sample score from probabilities) is kept apart from the selection.
+Unlike modAL's, these raise on an unfitted model instead of returning constant scores.
+"""
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from .. import readouts
+from ._base import ScoreBasedStrategy, check_query_size, top_n
+
+
+def least_confidence(proba):
+    """1 - max_k p(k|x)."""
+    return 1.0 - np.max(proba, axis=1)
+
+
+def margin(proba):
+    """p_(1) - p_(2), the gap between the two most probable classes (small is uncertain)."""
+    if proba.shape[1] == 1:
+        return np.zeros(len(proba), dtype=proba.dtype)
+    top2 = -np.partition(-proba, 1, axis=1)[:, :2]
+    return top2[:, 0] - top2[:, 1]
+
+
+def entropy(proba):
+    """Shannon entropy -sum_k p log p, in nats (0 log 0 = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(proba > 0, proba * np.log(proba), 0.0)
+    return -terms.sum(axis=1)
+
+
+class LeastConfidence(ScoreBasedStrategy):
+    """Query the samples whose most probable class is least probable: score 1 - max p.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skactive.strategies import LeastConfidence
+    >>> X, y = make_classification(n_samples=100, random_state=0)
+    >>> clf = LogisticRegression().fit(X[:20], y[:20])
+    >>> idx, scores = LeastConfidence()(clf, X[20:], n_instances=5)
+    >>> idx.shape
+    (5,)
+    """
+
+    def score_samples(self, classifier, X_pool):
+        return least_confidence(readouts.predict_proba(classifier, X_pool))
+
+
+class MarginSampling(ScoreBasedStrategy):
+    """Query the samples with the smallest gap between the two most probable classes.
+
+    ``score_samples`` returns the negated margin, so that higher still means query first.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skactive.strategies import MarginSampling
+    >>> X, y = make_classification(n_samples=100, random_state=0)
+    >>> clf = LogisticRegression().fit(X[:20], y[:20])
+    >>> idx, scores = MarginSampling()(clf, X[20:], n_instances=5)
+    >>> bool((scores <= 0).all())
+    True
+    """
+
+    def score_samples(self, classifier, X_pool):
+        return -margin(readouts.predict_proba(classifier, X_pool))
+
+
+class EntropySampling(ScoreBasedStrategy):
+    """Query the samples with the highest predictive entropy.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skactive.strategies import EntropySampling
+    >>> X, y = make_classification(n_samples=100, random_state=0)
+    >>> clf = LogisticRegression().fit(X[:20], y[:20])
+    >>> idx, scores = EntropySampling()(clf, X[20:], n_instances=5)
+    >>> bool((scores >= 0).all())
+    True
+    """
+
+    def score_samples(self, classifier, X_pool):
+        return entropy(readouts.predict_proba(classifier, X_pool))
+
+
+def _select(values, n_instances, random_tie_break, random_state):
+    if not random_tie_break:
+        return top_n(values, n_instances)
+    # modAL's shuffled_argmax: a random permutation, then a stable sort, so ties break randomly.
+    rng = check_random_state(random_state)
+    perm = rng.permutation(len(values))
+    order = np.argsort(-values[perm], kind="stable")[:n_instances]
+    return perm[order].astype(np.intp)
+
+
+def _modal_style(measure, sign):
+    def strategy(classifier, X, n_instances=1, random_tie_break=False, random_state=None,
+                 **predict_proba_kwargs):
+        check_query_size(X, n_instances)
+        values = measure(readouts.predict_proba(classifier, X, **predict_proba_kwargs))
+        query_idx = _select(sign * values, n_instances, random_tie_break, random_state)
+        return query_idx, values[query_idx]
+
+    return strategy
+
+
+uncertainty_sampling = _modal_style(least_confidence, 1)
+uncertainty_sampling.__name__ = "uncertainty_sampling"
+uncertainty_sampling.__doc__ = """Least-confidence sampling with modAL's function signature.
+
+Parameters
+----------
+classifier : ActiveLearner, classifier or Pipeline
+X : array-like
+    The pool.
+n_instances : int, default=1
+random_tie_break : bool, default=False
+    Break ties at random (seeded by ``random_state``) instead of by position.
+random_state : int, RandomState instance or None, default=None
+
+Returns
+-------
+query_idx : ndarray of int
+metrics : ndarray
+    1 - max p of the selected samples (modAL's metric).
+
+Examples
+--------
+>>> from sklearn.datasets import make_classification
+>>> from sklearn.linear_model import LogisticRegression
+>>> from skactive.strategies import uncertainty_sampling
+>>> X, y = make_classification(n_samples=100, random_state=0)
+>>> clf = LogisticRegression().fit(X, y)
+>>> idx, uncertainty = uncertainty_sampling(clf, X, n_instances=3)
+>>> idx.shape
+(3,)
+"""
+
+margin_sampling = _modal_style(margin, -1)
+margin_sampling.__name__ = "margin_sampling"
+margin_sampling.__doc__ = uncertainty_sampling.__doc__.replace(
+    "Least-confidence sampling", "Margin sampling (smallest margin first)"
+).replace("1 - max p of the selected samples", "p_(1) - p_(2) of the selected samples").replace(
+    "uncertainty_sampling", "margin_sampling").replace("uncertainty =", "margins =")
+
+entropy_sampling = _modal_style(entropy, 1)
+entropy_sampling.__name__ = "entropy_sampling"
+entropy_sampling.__doc__ = uncertainty_sampling.__doc__.replace(
+    "Least-confidence sampling", "Entropy sampling"
+).replace("1 - max p of the selected samples", "Predictive entropy of the selected samples").replace(
+    "uncertainty_sampling", "entropy_sampling").replace("uncertainty =", "entropies =")

@@ -1,0 +1,54 @@
+"""Container-preserving row operations: numpy arrays, pandas objects, sparse matrices, lists."""
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import _safe_indexing
+
+
+def num_samples(X):
+    """Number of rows of an array-like (including 1-D collections of text)."""
+    if hasattr(X, "shape") and len(X.shape) > 0:
+        return X.shape[0]
+    if hasattr(X, "__array__"):
+        return np.asarray(X).shape[0]
+    try:
+        return len(X)
+    except TypeError:
+        raise TypeError(f"Expected an array-like of samples, got {type(X).__name__}.") from None
+
+
+def take_rows(X, indices):
+    """Rows of ``X`` at integer ``indices``, in the container type of ``X``."""
+    return _safe_indexing(X, np.asarray(indices, dtype=np.intp), axis=0)
+
+
+def append_rows(X, X_new):
+    """``X`` followed by ``X_new``, keeping the container type of ``X``.
+
+    Raises a ValueError rather than guessing when the two do not fit together (different
+    columns or widths), so that no label is ever silently dropped or misaligned.
+    """
+    if hasattr(X, "iloc"):  # pandas DataFrame or Series
+        import pandas as pd
+
+        if not hasattr(X_new, "iloc"):
+            X_new = (pd.DataFrame(np.asarray(X_new), columns=X.columns) if X.ndim == 2
+                     else pd.Series(np.asarray(X_new), name=X.name))
+        elif X.ndim == 2 and list(X.columns) != list(X_new.columns):
+            raise ValueError(
+                f"The new samples have columns {list(X_new.columns)}, but the labeled set has "
+                f"{list(X.columns)}."
+            )
+        return pd.concat([X, X_new], ignore_index=True)
+    if sp.issparse(X):
+        return sp.vstack([X, sp.csr_matrix(X_new)], format=X.format)
+    if isinstance(X, list):
+        return X + list(X_new.tolist() if isinstance(X_new, np.ndarray) else X_new)
+    X = np.asarray(X)
+    X_new = np.asarray(X_new.toarray() if sp.issparse(X_new) else X_new)
+    if X.ndim != X_new.ndim or X.shape[1:] != X_new.shape[1:]:
+        raise ValueError(
+            f"The new samples have shape {X_new.shape[1:]} per row, but the labeled set has "
+            f"{X.shape[1:]}."
+        )
+    return np.concatenate([X, X_new], axis=0)
