@@ -7,6 +7,7 @@ Every strategy follows modAL's protocol,
 
 from ._base import QueryStrategy, ScoreBasedStrategy, check_query_size, top_n
 from ._random import RandomSampling
+from ._registry import get_strategy, strategy_names
 from ._uncertainty import (
     EntropySampling,
     LeastConfidence,
@@ -24,6 +25,8 @@ __all__ = [
     "ScoreBasedStrategy",
     "check_query_size",
     "top_n",
+    "get_strategy",
+    "strategy_names",
     "RandomSampling",
     "LeastConfidence",
     "MarginSampling",

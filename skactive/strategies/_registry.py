@@ -1,0 +1,70 @@
+"""Short, case-insensitive strategy names shared by Python, the runner and the command line."""
+
+import importlib
+
+# name -> (class name in skactive.strategies, fixed parameters)
+_STRATEGIES = {
+    "random": ("RandomSampling", {}),
+    "least-confidence": ("LeastConfidence", {}),
+    "margin": ("MarginSampling", {}),
+    "entropy": ("EntropySampling", {}),
+    "egl": ("EGL", {}),
+    "egl-word": ("EGLWord", {}),
+    "bald": ("BALD", {}),
+    "coreset": ("CoreSet", {}),
+    "badge": ("BADGE", {}),
+    "dami": ("DAMI", {}),
+    "ibal": ("IBAL", {}),
+    "ibal-d": ("IBALD", {}),
+    "ralif": ("RALIF", {}),
+}
+_ALIASES = {"uncertainty": "least-confidence", "lc": "least-confidence", "core-set": "coreset"}
+
+
+def strategy_names():
+    """The short names :func:`get_strategy` accepts.
+
+    Examples
+    --------
+    >>> from skactive.strategies import strategy_names
+    >>> "dami" in strategy_names()
+    True
+    """
+    return list(_STRATEGIES)
+
+
+def get_strategy(name, **params):
+    """A new strategy object from its short name (case-insensitive; '_' or ' ' work as '-').
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`strategy_names`, for example ``'entropy'``, ``'dami'`` or ``'ibal-d'``.
+    **params
+        Hyper-parameters of the strategy, for example ``random_state=0``.
+
+    Returns
+    -------
+    strategy : QueryStrategy
+
+    Examples
+    --------
+    >>> from skactive.strategies import get_strategy
+    >>> get_strategy("Least_Confidence")
+    LeastConfidence()
+    """
+    key = str(name).strip().lower().replace("_", "-").replace(" ", "-")
+    key = _ALIASES.get(key, key)
+    if key not in _STRATEGIES:
+        raise ValueError(
+            f"Unknown strategy {name!r}; choose from: {', '.join(_STRATEGIES)}."
+        )
+    class_name, fixed = _STRATEGIES[key]
+    module = importlib.import_module("skactive.strategies")
+    try:
+        cls = getattr(module, class_name)
+    except AttributeError:
+        raise NotImplementedError(
+            f"Strategy {key!r} ({class_name}) is not available in this version of skactive."
+        ) from None
+    return cls(**{**fixed, **params})
