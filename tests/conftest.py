@@ -1,0 +1,22 @@
+"""Shared test fixtures: where the project's real data lives, and small fitted models."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATASETS = Path(
+    os.environ.get("SKACTIVE_SHARED_DATASETS")
+    or Path(__file__).resolve().parents[2] / "shared" / "datasets"
+)
+
+
+@pytest.fixture(scope="session")
+def shared_datasets():
+    """Path to ../shared/datasets; skips the test where it is absent (a user's clone)."""
+    if not SHARED_DATASETS.is_dir():
+        pytest.skip(
+            f"real datasets not found at {SHARED_DATASETS} (set SKACTIVE_SHARED_DATASETS to the "
+            "folder holding telescope/, employee/ and mr/)"
+        )
+    return SHARED_DATASETS
