@@ -11,6 +11,17 @@ from ..utils._data import num_samples
 def check_query_size(X_pool, n_instances):
     """Validate the pool and the batch size; return ``(n_pool, n_instances)``.
 
+    Parameters
+    ----------
+    X_pool : array-like
+        The unlabeled pool.
+    n_instances : int
+        Requested batch size.
+
+    Returns
+    -------
+    n_pool, n_instances : int
+
     Examples
     --------
     >>> import numpy as np
@@ -37,6 +48,15 @@ def top_n(scores, n_instances):
     """Positions of the ``n_instances`` highest scores, best first; ties go to the lower index.
 
     Runs in O(n_pool) (a partition, then a sort of the selection only).
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_samples,)
+    n_instances : int
+
+    Returns
+    -------
+    indices : ndarray of int of shape (n_instances,)
 
     Examples
     --------
@@ -74,6 +94,19 @@ class QueryStrategy(BaseEstimator):
     see them) and ``random_state`` seeds every random choice.
 
     Subclasses implement :meth:`query`.
+
+    Examples
+    --------
+    A strategy that queries the first samples of the pool:
+
+    >>> import numpy as np
+    >>> from skactive.strategies import QueryStrategy, check_query_size
+    >>> class FirstSamples(QueryStrategy):
+    ...     def query(self, classifier, X_pool, n_instances=1):
+    ...         check_query_size(X_pool, n_instances)
+    ...         return np.arange(n_instances), None
+    >>> FirstSamples()(None, np.zeros((5, 2)), n_instances=2)
+    (array([0, 1]), None)
     """
 
     def __call__(self, classifier, X_pool, n_instances=1, **kwargs):
@@ -105,6 +138,19 @@ class ScoreBasedStrategy(QueryStrategy):
     """A strategy that scores every pool sample and takes the ``n_instances`` highest.
 
     Subclasses implement :meth:`score_samples`.
+
+    Examples
+    --------
+    A strategy that queries the samples with the largest first feature:
+
+    >>> import numpy as np
+    >>> from skactive.strategies import ScoreBasedStrategy
+    >>> class LargestFirstFeature(ScoreBasedStrategy):
+    ...     def score_samples(self, classifier, X_pool):
+    ...         return np.asarray(X_pool)[:, 0]
+    >>> idx, scores = LargestFirstFeature()(None, np.array([[1.0], [3.0], [2.0]]), n_instances=2)
+    >>> idx.tolist(), scores.tolist()
+    ([1, 2], [3.0, 2.0])
     """
 
     def score_samples(self, classifier, X_pool):  # pragma: no cover - abstract

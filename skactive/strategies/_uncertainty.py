@@ -12,12 +12,44 @@ from ._base import ScoreBasedStrategy, check_query_size, top_n
 
 
 def least_confidence(proba):
-    """1 - max_k p(k|x)."""
+    """Least confidence, 1 - max_k p(k|x), of each row of class probabilities.
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n_samples, n_classes)
+
+    Returns
+    -------
+    uncertainty : ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.strategies import least_confidence
+    >>> least_confidence(np.array([[0.7, 0.3], [0.5, 0.5]])).round(2).tolist()
+    [0.3, 0.5]
+    """
     return 1.0 - np.max(proba, axis=1)
 
 
 def margin(proba):
-    """p_(1) - p_(2), the gap between the two most probable classes (small is uncertain)."""
+    """Margin p_(1) - p_(2) between the two most probable classes (small is uncertain).
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n_samples, n_classes)
+
+    Returns
+    -------
+    margin : ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.strategies import margin
+    >>> margin(np.array([[0.6, 0.3, 0.1], [0.4, 0.4, 0.2]])).round(2).tolist()
+    [0.3, 0.0]
+    """
     if proba.shape[1] == 1:
         return np.zeros(len(proba), dtype=proba.dtype)
     top2 = -np.partition(-proba, 1, axis=1)[:, :2]
@@ -25,10 +57,26 @@ def margin(proba):
 
 
 def entropy(proba):
-    """Shannon entropy -sum_k p log p, in nats (0 log 0 = 0)."""
+    """Shannon entropy -sum_k p log p of each row, in nats (0 log 0 = 0).
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n_samples, n_classes)
+
+    Returns
+    -------
+    entropy : ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.strategies import entropy
+    >>> entropy(np.array([[0.5, 0.5], [1.0, 0.0]])).round(4).tolist()
+    [0.6931, 0.0]
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(proba > 0, proba * np.log(proba), 0.0)
-    return -terms.sum(axis=1)
+    return 0.0 - terms.sum(axis=1)  # 0.0 - x, not -x: no negative zero for certain rows
 
 
 class LeastConfidence(ScoreBasedStrategy):
