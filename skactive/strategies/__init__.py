@@ -5,7 +5,15 @@ Every strategy follows modAL's protocol,
 ``query_strategy`` of skactive's or modAL's ``ActiveLearner``.
 """
 
+from ._badge import BADGE
+from ._bald import BALD, mutual_information
 from ._base import QueryStrategy, ScoreBasedStrategy, check_query_size, top_n
+from ._coreset import CoreSet
+from ._dami import DAMI
+from ._egl import EGL
+from ._egl_word import EGLWord
+from ._ibal import IBAL, IBALD
+from ._ralif import RALIF
 from ._random import RandomSampling
 from ._registry import get_strategy, strategy_names
 from ._uncertainty import (
@@ -37,4 +45,14 @@ __all__ = [
     "uncertainty_sampling",
     "margin_sampling",
     "entropy_sampling",
+    "EGL",
+    "EGLWord",
+    "BALD",
+    "mutual_information",
+    "DAMI",
+    "CoreSet",
+    "BADGE",
+    "IBAL",
+    "IBALD",
+    "RALIF",
 ]
