@@ -1,0 +1,144 @@
+"""The practitioner's path: a labeled file and a pool file in, the rows to label next out."""
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..datasets._base import _iter_lines, _read_text
+from ..datasets._table import _sniff_sep
+from ..learner import ActiveLearner
+from ..strategies import get_strategy
+from ._data import dataset_from_table, dataset_from_text
+from ._models import fit_text_embedding, make_model, resolve_model_name
+from ._runner import _seed_strategy, canonical_strategy_name
+
+
+def _read_pool_table(path, columns, *, target, sep, encoding):
+    """The pool table's rows, checked to hold the labeled table's feature columns."""
+    text = _read_text(path, encoding)
+    if not text.strip():
+        raise ValueError(f"The pool file {path} is empty: expected a header row and rows to "
+                         "choose from.")
+    sep = _sniff_sep(path, text) if sep is None else sep
+    try:
+        pool = pd.read_csv(io.StringIO(text), sep=sep, skip_blank_lines=True)
+    except pd.errors.ParserError as exc:
+        raise ValueError(f"{path} is not a well-formed table with sep={sep!r}: {exc}") from None
+    pool.columns = [str(c) for c in pool.columns]
+    missing = [c for c in columns if c not in pool.columns]
+    if missing:
+        raise ValueError(f"The pool file {path} lacks the feature column(s) {missing} of the "
+                         f"labeled file; its columns are {list(pool.columns)}.")
+    if pool.empty:
+        raise ValueError(f"The pool file {path} has a header but no rows: there is nothing to "
+                         "choose from.")
+    return pool
+
+
+def _read_pool_text(path, encoding):
+    numbered = list(_iter_lines(_read_text(path, encoding)))
+    if not numbered:
+        raise ValueError(f"The pool file {path} has no sentences: there is nothing to choose "
+                         "from.")
+    lines = np.array([n for n, _ in numbered], dtype=np.int64)
+    sentences = np.empty(len(numbered), dtype=object)
+    sentences[:] = [s for _, s in numbered]
+    return lines, sentences
+
+
+def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="entropy", n=10,
+               model="auto", model_params=None, seed=0, sep=None, encoding="utf-8"):
+    """Train on a labeled file and pick the ``n`` rows of a pool file to label next.
+
+    Parameters
+    ----------
+    labeled : str, path-like or list of them
+        A CSV/TSV table with a header row and the ``target`` column; with ``text=True``, a file
+        of ``label<TAB>sentence`` lines, or one sentence file per class named after it.
+    pool : str or path-like
+        The unlabeled rows: a table with the same feature columns (a ``target`` column, if
+        present, is ignored), or with ``text=True`` one sentence per line.
+    target : str, default=None
+        The label column (tables only).
+    text : bool, default=False
+        The files hold sentences.
+    drop : list of str, default=None
+        Table columns to ignore.
+    strategy : str, default='entropy'
+        A short name of :func:`skactive.strategies.get_strategy`.
+    n : int, default=10
+        Number of rows to pick.
+    model : str, default='auto'
+        See :func:`make_model`.
+    model_params : dict, default=None
+        Classifier parameters, e.g. ``{'max_epochs': 50}``.
+    seed : int, default=0
+        Seeds the model's training and the strategy.
+    sep, encoding : str
+        Field separator (guessed by default) and text encoding.
+
+    Returns
+    -------
+    picks : DataFrame
+        One row per pick, most informative first: ``rank`` (from 1), ``pool_row`` (0-based
+        position among the pool's data rows or sentences; header and blank lines not counted),
+        ``score`` (the strategy's score, higher is more informative; NaN for strategies
+        without one), ``predicted`` (the model's label), then the pool row's own columns (for
+        text: ``line``, the 1-based line number in the file, and ``text``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import numpy as np, pandas as pd
+    >>> from skactive.experiment import query_pool
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(60, 2))
+    >>> table = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": (X[:, 0] > 0).astype(int)})
+    >>> table[:20].to_csv(folder / "labeled.csv", index=False)
+    >>> table[20:].drop(columns="y").to_csv(folder / "pool.csv", index=False)
+    >>> picks = query_pool(folder / "labeled.csv", folder / "pool.csv", target="y", n=3,
+    ...                    model_params={"max_epochs": 20})
+    >>> picks.columns.tolist()
+    ['rank', 'pool_row', 'score', 'predicted', 'a', 'b']
+    """
+    if isinstance(labeled, (list, tuple)) and len(labeled) == 1:
+        labeled = labeled[0]
+    strategy = canonical_strategy_name(strategy)  # before reading data: fail fast on a typo
+    if text:
+        if target:
+            raise ValueError("target is for tables; with text the labels come from the files.")
+        dataset = dataset_from_text(labeled, encoding=encoding)
+        lines, X_pool = _read_pool_text(pool, encoding)
+        shown = pd.DataFrame({"line": lines, "text": X_pool})
+    else:
+        if not target:
+            raise ValueError("A labeled table needs target=COLUMN (--target), the label column.")
+        if isinstance(labeled, (list, tuple)):
+            raise ValueError("Give one labeled table (several files only with text).")
+        dataset = dataset_from_table(labeled, target, drop=drop, sep=sep, encoding=encoding)
+        columns = list(dataset.X.columns)
+        shown = _read_pool_table(Path(pool), columns, target=target, sep=sep, encoding=encoding)
+        X_pool = shown[columns]
+        shown = shown.drop(columns=[c for c in [target] if c in shown.columns])
+    n_pool = len(X_pool)
+    if n > n_pool:
+        raise ValueError(f"Asked for {n} rows but the pool has only {n_pool}; ask for at most "
+                         f"{n_pool}.")
+    chooser = _seed_strategy(get_strategy(strategy), seed)
+    embedding = None
+    if text and resolve_model_name(model, "text") in ("textcnn", "bilstm"):
+        # Word vectors from every sentence at hand, labeled and pool, as in the runner.
+        embedding = fit_text_embedding(np.concatenate([dataset.X, X_pool]),
+                                       params=model_params, random_state=seed)
+    estimator = make_model(model, dataset, random_state=seed, params=model_params,
+                           embedding=embedding)
+    learner = ActiveLearner(estimator, query_strategy=chooser)
+    learner.fit(dataset.X, dataset.y)
+    idx, rows, metrics = learner.query(X_pool, n_instances=n, return_metrics=True)
+    score = np.full(len(idx), np.nan) if metrics is None else np.asarray(metrics, dtype=float)
+    picks = pd.DataFrame({"rank": np.arange(1, len(idx) + 1), "pool_row": idx, "score": score,
+                          "predicted": learner.predict(rows)})
+    return pd.concat([picks, shown.iloc[idx].reset_index(drop=True)], axis=1)

@@ -1,0 +1,230 @@
+"""The results folder: a tidy CSV, the labeled indices of every round, and the settings.
+
+``results.csv`` gets one row per (dataset, model, strategy, repeat, round), appended and flushed
+as soon as the round is evaluated. ``labeled.jsonl`` gets one JSON line per round with the
+training-set positions labeled in that round, written just before the CSV row, so the labeled
+set of any finished round can be rebuilt and a run resumed exactly where it stopped.
+``config.json`` holds the protocol settings a resumed run must share. Only text formats: no
+pickle.
+"""
+
+import csv
+import io
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+try:  # POSIX: serialise appends from parallel workers
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+RESULTS_FILE = "results.csv"
+LABELED_FILE = "labeled.jsonl"
+CONFIG_FILE = "config.json"
+
+#: Identify one simulation run (a learning curve).
+RUN_KEY = ("dataset", "model", "strategy", "repeat")
+#: Columns of ``results.csv``, in order.
+COLUMNS = (
+    "dataset", "model", "strategy", "repeat", "seed", "round", "n_labeled", "n_train",
+    "labeled_fraction", "auc", "accuracy", "f1_macro", "val_auc", "val_accuracy",
+    "val_f1_macro", "fit_seconds", "query_seconds",
+)  # fmt: skip
+#: Columns that depend on the machine, not on the seed.
+TIMING_COLUMNS = ("fit_seconds", "query_seconds")
+_INT_COLUMNS = ("repeat", "seed", "round", "n_labeled", "n_train")
+_STR_COLUMNS = ("dataset", "model", "strategy")
+# pandas < 3 needs the round-trip parser to read back exactly the floats written.
+_EXACT_FLOATS = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
+def _format(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))  # shortest string that reads back to the same float
+    if isinstance(value, np.integer):
+        return str(int(value))
+    return str(value)
+
+
+def _append_text(path, text):
+    """Append ``text`` with one write, under an exclusive lock where the OS offers one."""
+    with open(path, "a", encoding="utf-8", newline="") as fh:
+        if fcntl is not None:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            fh.write(text)
+            fh.flush()
+        finally:
+            if fcntl is not None:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _drop_partial_last_line(path):
+    """Cut a line left half-written by a killed process (no final newline)."""
+    path = Path(path)
+    if not path.exists():
+        return
+    data = path.read_bytes()
+    if data and not data.endswith(b"\n"):
+        with open(path, "r+b") as fh:
+            fh.truncate(data.rfind(b"\n") + 1)
+
+
+def read_results(path):
+    """Read a ``results.csv`` (or the folder holding it) as a DataFrame.
+
+    A half-written last line (from an interrupted run) is ignored.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file, or a folder with a ``results.csv``.
+
+    Returns
+    -------
+    results : DataFrame
+        One row per (dataset, model, strategy, repeat, round), columns :data:`COLUMNS`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from skactive.experiment import read_results, COLUMNS
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "results.csv"
+    >>> _ = path.write_text(",".join(COLUMNS) + "\\n")
+    >>> read_results(path).shape
+    (0, 17)
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / RESULTS_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"No results file at {path}; run an experiment into that folder "
+                                "first (skactive run --out FOLDER).")
+    text = path.read_text(encoding="utf-8")
+    if text and not text.endswith("\n"):
+        text = text[: text.rfind("\n") + 1]
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype={c: str for c in _STR_COLUMNS},
+                            keep_default_na=False, na_values=[""], **_EXACT_FLOATS)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{path} is empty; it is not a skactive results file.") from None
+    except pd.errors.ParserError as exc:
+        raise ValueError(f"{path} is not a well-formed results CSV: {exc}") from None
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path} is not a skactive results file: columns {missing} are missing.")
+    for column in _INT_COLUMNS:
+        frame[column] = frame[column].astype(np.int64)
+    for column in COLUMNS:
+        if column not in _INT_COLUMNS and column not in _STR_COLUMNS:
+            frame[column] = frame[column].astype(np.float64)
+    return frame[list(COLUMNS)]
+
+
+class ResultsStore:
+    """Append-only access to a results folder, safe across parallel worker processes.
+
+    Parameters
+    ----------
+    folder : str or path-like
+    """
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+
+    @property
+    def results_path(self):
+        return self.folder / RESULTS_FILE
+
+    @property
+    def labeled_path(self):
+        return self.folder / LABELED_FILE
+
+    @property
+    def config_path(self):
+        return self.folder / CONFIG_FILE
+
+    def exists(self):
+        return self.results_path.exists() or self.labeled_path.exists()
+
+    # ----------------------------------------------------------------- writing (any process)
+    def prepare(self):
+        """Create the folder and header; cut half-written lines of an interrupted run."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _drop_partial_last_line(self.results_path)
+        _drop_partial_last_line(self.labeled_path)
+        if not self.results_path.exists() or self.results_path.stat().st_size == 0:
+            with open(self.results_path, "w", encoding="utf-8", newline="") as fh:
+                fh.write(",".join(COLUMNS) + "\n")
+        self.labeled_path.touch()
+
+    def append_round(self, row, added):
+        """Record a finished round: its newly labeled positions, then its results row."""
+        record = {key: row[key] for key in RUN_KEY + ("round",)}
+        record["added"] = [int(i) for i in added]
+        _append_text(self.labeled_path, json.dumps(record, separators=(",", ":")) + "\n")
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow([_format(row[c]) for c in COLUMNS])
+        _append_text(self.results_path, buffer.getvalue())
+
+    # ----------------------------------------------------------------- reading (main process)
+    def read(self):
+        """All finished rounds, as a DataFrame (empty when nothing has run)."""
+        if not self.results_path.exists():
+            return pd.DataFrame(columns=list(COLUMNS))
+        return read_results(self.results_path)
+
+    def labeled_records(self):
+        """``{(dataset, model, strategy, repeat, round): added positions}`` (last record wins)."""
+        records = {}
+        if not self.labeled_path.exists():
+            return records
+        with open(self.labeled_path, encoding="utf-8") as fh:
+            for number, line in enumerate(fh, start=1):
+                if not line.endswith("\n"):
+                    break  # half-written by an interrupted run
+                try:
+                    rec = json.loads(line)
+                    key = (str(rec["dataset"]), str(rec["model"]), str(rec["strategy"]),
+                           int(rec["repeat"]), int(rec["round"]))
+                    records[key] = np.asarray(rec["added"], dtype=np.intp)
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise ValueError(
+                        f"{self.labeled_path}, line {number} is not a labeled-set record "
+                        f"({exc}); the folder is damaged."
+                    ) from None
+        return records
+
+    def finish(self, order):
+        """Rewrite ``results.csv`` sorted into ``order`` (a DataFrame sort key), atomically.
+
+        Parallel workers append rows as they finish; sorting makes the file of a seeded run
+        the same whatever ``n_jobs`` was.
+        """
+        frame = self.read()
+        frame = order(frame)
+        tmp = self.results_path.with_suffix(".csv.tmp")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for values in frame[list(COLUMNS)].itertuples(index=False, name=None):
+            writer.writerow([_format(v) for v in values])
+        tmp.write_text(buffer.getvalue(), encoding="utf-8")
+        os.replace(tmp, self.results_path)
+
+    # ----------------------------------------------------------------- settings
+    def read_config(self):
+        if not self.config_path.exists():
+            return None
+        return json.loads(self.config_path.read_text(encoding="utf-8"))
+
+    def write_config(self, config):
+        self.config_path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n",
+                                    encoding="utf-8")

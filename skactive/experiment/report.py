@@ -1,0 +1,182 @@
+"""A Markdown report with PNG figures from a results folder."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ._results import CONFIG_FILE, read_results
+from .plots import plot_learning_curves, plot_pairwise_matrix, plot_query_times
+from .summary import curve_area, dataset_metrics, learning_curves, pairwise_matrix, query_times
+
+#: Files :func:`write_report` writes.
+REPORT_FILES = ("report.md", "learning_curves.png", "pairwise_matrix.png", "query_times.png")
+
+
+def _table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _by_strategy(frame, value, strategies, fmt, *, best="max"):
+    """Rows per (dataset, model), one column per strategy; the best value in bold."""
+    rows = []
+    for (ds, model), group in frame.groupby(["dataset", "model"], sort=False):
+        group = group.set_index("strategy")
+        cells = [group.loc[s, value] if s in group.index else np.nan for s in strategies]
+        finite = [c for c in cells if c == c]
+        top = (max(finite) if best == "max" else min(finite)) if finite else None
+        text = []
+        for s, c in zip(strategies, cells):
+            if c != c:
+                text.append("")
+                continue
+            cell = fmt(group.loc[s])
+            text.append(f"**{cell}**" if best and c == top else cell)
+        rows.append([ds, model] + text)
+    return rows
+
+
+def write_report(folder, *, out=None, metric=None, include_initial=False):
+    """Write learning curves, the pairwise win matrix, query times and ``report.md``.
+
+    Parameters
+    ----------
+    folder : str or path-like
+        A results folder written by :func:`run_experiment` (or ``skactive run``); needs
+        ``results.csv``, reads ``config.json`` when present.
+    out : str or path-like, default=None
+        Where to write the figures and the report; ``folder`` by default.
+    metric : {'auto', 'auc', 'accuracy', 'f1_macro'}, default=None
+        The score to report; None takes the run's setting (``'auto'``: AUC for two classes,
+        accuracy otherwise).
+    include_initial : bool, default=False
+        Count round 0 in the pairwise matrix (see :func:`pairwise_matrix`).
+
+    Returns
+    -------
+    path : pathlib.Path
+        The written ``report.md``; the PNG files lie next to it (:data:`REPORT_FILES`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from skactive.datasets import make_sigmoid
+    >>> from skactive.experiment import Dataset, run_experiment, write_report
+    >>> folder = tempfile.mkdtemp() + "/run"
+    >>> X, y = make_sigmoid(200, random_state=0)
+    >>> _ = run_experiment(Dataset("sigmoid", X, y), ["random", "margin"], initial=0.1,
+    ...                    step=0.2, until=0.5, model_params={"max_epochs": 3}, out=folder,
+    ...                    progress=False)
+    >>> write_report(folder).name
+    'report.md'
+    """
+    folder = Path(folder)
+    out = Path(out) if out is not None else folder
+    results = read_results(folder)
+    if results.empty:
+        raise ValueError(f"{folder / 'results.csv'} has no finished rounds yet; nothing to report.")
+    config_path = folder / CONFIG_FILE if folder.is_dir() else folder.parent / CONFIG_FILE
+    config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.exists() else {}
+    if metric is None:
+        metric = config.get("metric", "auto")
+    out.mkdir(parents=True, exist_ok=True)
+    strategies = list(dict.fromkeys(results["strategy"]))
+
+    figures = {
+        "learning_curves.png": plot_learning_curves(results, metric),
+        "pairwise_matrix.png": plot_pairwise_matrix(results, metric,
+                                                    include_initial=include_initial),
+        "query_times.png": plot_query_times(results),
+    }
+    for name, fig in figures.items():
+        fig.savefig(out / name, dpi=120)
+
+    metrics = dataset_metrics(results, metric)
+    curves = learning_curves(results, metric)
+    areas = curve_area(results, metric)
+    times = query_times(results)
+    matrix = pairwise_matrix(results, metric, include_initial=include_initial)
+    last = curves.loc[curves.groupby(["dataset", "model", "strategy"], sort=False)["round"]
+                      .idxmax()]
+    final_rows = [[ds, model, f"{100 * last[last['dataset'] == ds]['labeled_fraction'].max():.0f}%"]
+                  + cells for ds, model, *cells in _by_strategy(
+                      last, "mean", strategies, lambda r: f"{r['mean']:.4f}")]
+
+    lines = ["# Active learning report", ""]
+    protocol = config.get("protocol", {})
+    if protocol:
+        lines += [
+            f"Protocol: stratified split, {100 * protocol['test_size']:g}% test, "
+            f"{100 * protocol['validation_size']:g}% validation, the rest for training; "
+            f"{100 * protocol['initial']:g}% of the training set labeled at random to start, "
+            f"{100 * protocol['step']:g}% more per round, up to {100 * protocol['until']:g}%; "
+            f"seed {protocol['seed']}"
+            + (f", data sets subsampled to {protocol['max_samples']} samples"
+               if protocol.get("max_samples") else "")
+            + (f"; model parameters {protocol['model_params']}" if protocol.get("model_params")
+               else "") + ".",
+            "",
+        ]
+    n_repeats = results.groupby(["dataset", "model", "strategy"])["repeat"].nunique()
+    lines += [
+        "Data sets and metrics: " + ", ".join(f"{d} ({m})" for d, m in metrics.items())
+        + f". Strategies: {', '.join(strategies)}. Repeats per curve: "
+        + (f"{n_repeats.min()}" if n_repeats.min() == n_repeats.max()
+           else f"{n_repeats.min()} to {n_repeats.max()}")
+        + f". Rows: {len(results)}.",
+        "",
+        "## Learning curves",
+        "",
+        "Mean test score over repeats against the labeled share of the training set; the band "
+        "is one standard deviation over repeats.",
+        "",
+        "![learning curves](learning_curves.png)",
+        "",
+        "## Area under the learning curve",
+        "",
+        "Trapezoidal area under (labeled fraction, test score) divided by the fraction range: "
+        "the curve's mean height, on the metric's scale (mean ± standard deviation over "
+        "repeats; best per row in bold).",
+        "",
+        _table(["data set", "model"] + strategies,
+               _by_strategy(areas, "area_mean", strategies,
+                            lambda r: f"{r['area_mean']:.4f} ± {r['area_std']:.4f}")),
+        "",
+        "## Final score",
+        "",
+        "Mean test score at the last round (the largest labeled set).",
+        "",
+        _table(["data set", "model", "labeled"] + strategies, final_rows),
+        "",
+        "## Pairwise comparison",
+        "",
+        "Share of (data set, model, repeat, round) cells in which the row strategy scores "
+        "strictly higher than the column strategy"
+        + ("" if include_initial else " (round 0, the shared random start, left out)")
+        + ", as in the DAMI paper's Fig. 5.",
+        "",
+        "![pairwise comparison matrix](pairwise_matrix.png)",
+        "",
+        _table(["row beats column"] + list(matrix.columns),
+               [[s] + ["" if v != v else f"{v:.2f}" for v in matrix.loc[s]]
+                for s in matrix.index]),
+        "",
+        "## Time",
+        "",
+        "Mean seconds per query (the strategy's choice of a batch) and per model fit. Timings "
+        "depend on the machine and on what else ran on it.",
+        "",
+        "![query times](query_times.png)",
+        "",
+        _table(["data set", "model", "strategy", "query s (mean)", "query s (total)",
+                "fit s (mean)", "queries"],
+               [[r.dataset, r.model, r.strategy, f"{r.query_seconds_mean:.3f}",
+                 f"{r.query_seconds_total:.1f}", f"{r.fit_seconds_mean:.3f}", r.n_queries]
+                for r in times.itertuples()]),
+        "",
+    ]
+    path = out / "report.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

@@ -1,0 +1,302 @@
+"""Tests for the ``skactive`` command line (run, report, query, demo, strategies)."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import skactive
+from skactive import cli
+from skactive.experiment import COLUMNS, read_results
+from skactive.experiment.report import REPORT_FILES
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(
+    os.environ.get("SKACTIVE_SHARED_DATASETS")
+    or Path(__file__).resolve().parents[2] / "shared" / "datasets"
+)
+QUICK = ["--max-epochs", "3", "--initial", "0.05", "--step", "0.1", "--until", "0.25",
+         "--no-progress"]
+
+
+def shared_folder(name):
+    path = SHARED / name
+    if not path.is_dir():
+        pytest.skip(f"shared benchmark data not found at {path} (set SKACTIVE_SHARED_DATASETS "
+                    "to the folder holding telescope/, employee/ and mr/)")
+    return SHARED
+
+
+def error_line(capsys, argv):
+    """Run the CLI expecting a usage error; return its single stderr line."""
+    status = cli.main(argv)
+    captured = capsys.readouterr()
+    assert status == 2, captured
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert "Traceback" not in captured.err
+    return lines[0]
+
+
+@pytest.fixture
+def loans(tmp_path):
+    """A table the CLI has never seen: a categorical column, an id column, string labels."""
+    rng = np.random.RandomState(0)
+    n = 240
+    income = rng.normal(50, 15, n).round(1)
+    city = rng.choice(["Oslo", "Rome", "Lima"], n)
+    score = income / 10 + np.where(city == "Rome", 2.0, 0.0) + rng.normal(0, 1, n)
+    frame = pd.DataFrame({"id": np.arange(n), "income": income, "city": city,
+                          "paid": np.where(score > 6, "yes", "no")})
+    path = tmp_path / "loans.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+# ----------------------------------------------------------------------------- run and report
+def test_run_on_shipped_telescope(tmp_path, capsys):
+    out = tmp_path / "tel"
+    status = cli.main(["run", "--dataset", "telescope,ibal", "--max-samples", "600",
+                       "--strategies", "Random,ENTROPY", "--out", str(out), *QUICK])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    results = read_results(out)
+    assert tuple(results.columns) == COLUMNS
+    assert results["dataset"].unique().tolist() == ["telescope", "ibal"]
+    assert results["strategy"].unique().tolist() == ["random", "entropy"]
+    assert results.groupby(["dataset", "strategy"])["round"].max().tolist() == [2, 2, 2, 2]
+    # one printed line per round, with the score: AUC for two classes, accuracy for three
+    assert captured.out.count("] round ") == len(results) == 12
+    assert "auc 0." in captured.out and "accuracy 0." in captured.out
+    for name in REPORT_FILES:
+        assert (out / name).is_file()
+    assert "telescope (auc), ibal (accuracy)" in (out / "report.md").read_text()
+    # an existing folder is not overwritten; --resume finds nothing left to do
+    assert "already holds results" in error_line(
+        capsys, ["run", "--dataset", "telescope", "--max-samples", "600", "--out", str(out),
+                 *QUICK])
+    assert cli.main(["run", "--dataset", "telescope,ibal", "--max-samples", "600",
+                     "--strategies", "random,entropy", "--out", str(out), "--resume",
+                     *QUICK]) == 0
+    assert capsys.readouterr().out.count("] round ") == 0
+    # the report command rewrites the report elsewhere
+    assert cli.main(["report", str(out), "--out", str(tmp_path / "rep"),
+                     "--metric", "accuracy"]) == 0
+    assert "report:" in capsys.readouterr().out
+    assert "telescope (accuracy)" in (tmp_path / "rep" / "report.md").read_text()
+
+
+def test_run_and_query_on_a_new_csv(loans, tmp_path, capsys):
+    path, frame = loans
+    out = tmp_path / "loans_run"
+    status = cli.main(["run", "--data", str(path), "--target", "paid", "--drop", "id",
+                       "--strategies", "margin,random", "--out", str(out), "--quiet", *QUICK])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    results = read_results(out)
+    assert results["dataset"].unique().tolist() == ["loans"]
+    assert results["n_train"].iloc[0] == 240 - 48 - 24
+    assert results["auc"].notna().all()
+
+    labeled = frame.iloc[:60]
+    pool = frame.iloc[60:].drop(columns="paid")
+    labeled.to_csv(tmp_path / "labeled.csv", index=False)
+    pool.to_csv(tmp_path / "pool.csv", index=False)
+    picks_path = tmp_path / "picks.csv"
+    status = cli.main(["query", "--labeled", str(tmp_path / "labeled.csv"), "--pool",
+                       str(tmp_path / "pool.csv"), "--target", "paid", "--drop", "id",
+                       "--strategy", "Entropy", "--n", "7", "--max-epochs", "20",
+                       "--out", str(picks_path)])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert "7 rows to label next" in captured.err
+    picks = pd.read_csv(picks_path)
+    assert picks.columns.tolist() == ["rank", "pool_row", "score", "predicted", "id",
+                                      "income", "city"]
+    assert picks["rank"].tolist() == list(range(1, 8))
+    assert picks["pool_row"].is_unique and picks["pool_row"].between(0, 179).all()
+    # the listed rows are the pool's rows at those positions
+    assert picks["id"].tolist() == pool["id"].iloc[picks["pool_row"]].tolist()
+    assert picks["score"].is_monotonic_decreasing
+    assert set(picks["predicted"]) <= {"yes", "no"}
+    # entropy of two classes is at most log 2
+    assert picks["score"].between(0, np.log(2) + 1e-12).all()
+    # stdout when no --out; the same seed gives the same rows
+    assert cli.main(["query", "--labeled", str(tmp_path / "labeled.csv"), "--pool",
+                     str(tmp_path / "pool.csv"), "--target", "paid", "--drop", "id",
+                     "--strategy", "entropy", "--n", "7", "--max-epochs", "20"]) == 0
+    again = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    pd.testing.assert_frame_equal(again, picks)
+
+
+def test_query_random_has_no_scores(loans, tmp_path, capsys):
+    path, frame = loans
+    frame.iloc[:40].to_csv(tmp_path / "l.csv", index=False)
+    frame.iloc[40:50].to_csv(tmp_path / "p.csv", index=False)  # the pool may keep its labels
+    assert cli.main(["query", "--labeled", str(tmp_path / "l.csv"), "--pool",
+                     str(tmp_path / "p.csv"), "--target", "paid", "--strategy", "random",
+                     "--n", "10", "--max-epochs", "2"]) == 0
+    picks = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert sorted(picks["pool_row"]) == list(range(10))
+    assert picks["score"].isna().all()
+    assert "paid" not in picks.columns
+
+
+def test_demo_with_a_short_schedule(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "_DEMO_SCHEDULE", {"initial": 0.02, "step": 0.02, "until": 0.04})
+    monkeypatch.setattr(cli, "_DEMO_MAX_EPOCHS", 2)
+    out = tmp_path / "demo"
+    assert cli.main(["demo", "--out", str(out), "--strategies", "random,margin",
+                     "--no-progress"]) == 0
+    captured = capsys.readouterr().out
+    assert "round 1/1: 4.0% labeled (533), auc" in captured
+    assert (out / "report.md").is_file()
+    results = read_results(out)
+    assert results["n_train"].iloc[0] == 13314  # the full shipped Telescope data
+    # running it again reuses the finished rounds
+    assert cli.main(["demo", "--out", str(out), "--strategies", "random,margin",
+                     "--no-progress"]) == 0
+    assert "] round " not in capsys.readouterr().out
+
+
+def test_text_run_or_clear_error(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    good, bad = ["warm", "funny", "moving", "great"], ["dull", "boring", "awful", "flat"]
+    lines = []
+    for i in range(120):
+        label = i % 2
+        words = rng.choice(good if label else bad, 3).tolist() + ["film"]
+        lines.append(f"{'pos' if label else 'neg'}\t{' '.join(words)}")
+    data = tmp_path / "sentences.tsv"
+    data.write_text("\n".join(lines) + "\n")
+    argv = ["run", "--data", str(data), "--text", "--strategies", "random,entropy",
+            "--out", str(tmp_path / "text"), "--initial", "0.1", "--step", "0.2", "--until",
+            "0.3", "--max-epochs", "2", "--no-progress", "--quiet", "--no-report"]
+    if not hasattr(skactive, "TextCNNClassifier"):
+        assert "TextCNNClassifier" in error_line(capsys, argv)
+        return
+    status = cli.main(argv)
+    assert status == 0, capsys.readouterr().err
+    capsys.readouterr()
+    results = read_results(tmp_path / "text")
+    assert results["model"].unique().tolist() == ["textcnn"]
+    assert results["n_labeled"].tolist() == [8, 25] * 2
+    pool = tmp_path / "pool.txt"
+    pool.write_text("a warm film\n\nso dull\nflat and boring film\n")
+    status = cli.main(["query", "--labeled", str(data), "--pool", str(pool), "--text",
+                       "--n", "2", "--max-epochs", "2"])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    picks = pd.read_csv(io.StringIO(captured.out))
+    assert picks.columns.tolist() == ["rank", "pool_row", "score", "predicted", "line", "text"]
+    line_of_row = {0: 1, 1: 3, 2: 4}  # the blank line 2 is not a pool row
+    assert [line_of_row[r] for r in picks["pool_row"]] == picks["line"].tolist()
+
+
+def test_employee_from_data_home(tmp_path, capsys):
+    data_home = shared_folder("employee")
+    status = cli.main(["run", "--dataset", "employee", "--data-home", str(data_home),
+                       "--max-samples", "800", "--strategies", "random", "--out",
+                       str(tmp_path / "emp"), "--quiet", "--no-report", *QUICK])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    results = read_results(tmp_path / "emp")
+    assert results["dataset"].unique().tolist() == ["employee"]
+    assert len(results) == 3
+
+
+# ----------------------------------------------------------------------------- errors
+def test_input_errors_are_one_line_with_status_2(loans, tmp_path, capsys):
+    path, frame = loans
+    out = str(tmp_path / "o")
+    missing = error_line(capsys, ["run", "--data", str(tmp_path / "nope.csv"), "--target",
+                                  "paid", "--out", out])
+    assert "nope.csv" in missing
+    assert "Target column 'label' not found" in error_line(
+        capsys, ["run", "--data", str(path), "--target", "label", "--out", out])
+    single = tmp_path / "single.csv"
+    frame.assign(paid="yes").to_csv(single, index=False)
+    assert "single class" in error_line(
+        capsys, ["run", "--data", str(single), "--target", "paid", "--out", out])
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text('a,b,paid\n1,2,yes\n3,4,no,5,6\n"unclosed,1,no\n')
+    assert "not a well-formed table" in error_line(
+        capsys, ["run", "--data", str(ragged), "--target", "paid", "--out", out])
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00\x81garbage\x00\n")
+    assert "Cannot decode" in error_line(
+        capsys, ["run", "--data", str(binary), "--target", "paid", "--out", out])
+    unknown = error_line(capsys, ["run", "--dataset", "telescope", "--strategies",
+                                  "random,wizard", "--out", out])
+    assert "Unknown strategy 'wizard'" in unknown and "entropy" in unknown
+    assert "no data" in error_line(capsys, ["run", "--out", out])
+    assert "--target" in error_line(capsys, ["run", "--data", str(path), "--out", out])
+    assert "fraction" in error_line(capsys, ["run", "--dataset", "telescope", "--step", "2"])
+    assert "invalid choice" in error_line(capsys, ["frobnicate"])
+    assert not Path(out).exists()
+
+
+def test_query_errors_are_one_line_with_status_2(loans, tmp_path, capsys):
+    path, frame = loans
+    frame.iloc[:40].to_csv(tmp_path / "l.csv", index=False)
+    base = ["query", "--labeled", str(tmp_path / "l.csv"), "--target", "paid"]
+    empty = tmp_path / "empty.csv"
+    empty.write_text("id,income,city\n")
+    assert "no rows" in error_line(capsys, base + ["--pool", str(empty)])
+    blank = tmp_path / "blank.csv"
+    blank.write_text("\n\n")
+    assert "is empty" in error_line(capsys, base + ["--pool", str(blank)])
+    other = tmp_path / "other.csv"
+    other.write_text("id,salary\n1,2\n")
+    assert "lacks the feature column(s) ['income', 'city']" in error_line(
+        capsys, base + ["--pool", str(other)])
+    frame.iloc[40:43].to_csv(tmp_path / "small.csv", index=False)
+    assert "only 3" in error_line(capsys, base + ["--pool", str(tmp_path / "small.csv"),
+                                                  "--n", "5"])
+    assert "Unknown strategy" in error_line(
+        capsys, base + ["--pool", str(tmp_path / "small.csv"), "--strategy", "best"])
+    frame.iloc[:40].assign(paid="no").to_csv(tmp_path / "one.csv", index=False)
+    assert "single class" in error_line(
+        capsys, ["query", "--labeled", str(tmp_path / "one.csv"), "--target", "paid",
+                 "--pool", str(tmp_path / "small.csv")])
+    assert "required" in error_line(capsys, ["query", "--pool", str(empty)])
+
+
+def test_report_error_and_strategies_listing(tmp_path, capsys):
+    assert "No results file" in error_line(capsys, ["report", str(tmp_path)])
+    assert cli.main(["strategies"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in listing][:4] == ["random", "least-confidence",
+                                                         "margin", "entropy"]
+
+
+# ----------------------------------------------------------------------------- entry points
+def test_python_m_skactive_error_is_one_line():
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "skactive", "query", "--labeled", "x.csv",
+                           "--pool", "y.csv", "--target", "t"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "x.csv" in done.stderr
+
+
+def test_run_help(capsys):
+    assert cli.main(["run", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out and "--strategies" in out
+    assert "--resume" in out and "skactive run --dataset telescope" in out
+
+
+def test_help_texts_have_examples():
+    parser = cli.build_parser()
+    helps = parser.format_help()
+    assert "skactive demo" in helps
+    sub = {a.dest: a for a in parser._actions}["command"].choices
+    for name in ("run", "query", "report"):
+        assert "examples:" in sub[name].format_help()
+    assert "Telescope" in sub["demo"].format_help()
