@@ -20,7 +20,25 @@ def _new_figure(fig, size):
 
 
 def strategy_colors(strategies):
-    """``{strategy: color}``: a fixed color per strategy, in the order given (tab10/tab20)."""
+    """A fixed color per strategy, in the order given (tab10 up to 10 strategies, else tab20).
+
+    Parameters
+    ----------
+    strategies : sequence of str
+        Strategy names.
+
+    Returns
+    -------
+    colors : dict
+        ``{strategy: RGBA tuple}``.
+
+    Examples
+    --------
+    >>> from skactive.experiment.plots import strategy_colors
+    >>> colors = strategy_colors(["random", "entropy", "dami"])
+    >>> list(colors), len(colors["dami"])
+    (['random', 'entropy', 'dami'], 4)
+    """
     from matplotlib import colormaps
 
     cmap = colormaps["tab10" if len(strategies) <= 10 else "tab20"]
