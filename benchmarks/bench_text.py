@@ -37,7 +37,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 STRATEGIES = ["random", "least-confidence", "margin", "entropy", "egl", "egl-word", "bald",
-              "coreset", "badge", "dami"]
+              "coreset", "badge", "dami", "ibal", "ibal-d", "ralif"]
 MODELS = ["textcnn", "bilstm"]
 DEFAULT_DATA_HOME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                                  "shared", "datasets")

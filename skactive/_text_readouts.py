@@ -34,14 +34,6 @@ def _rows(estimator, batch_size, values_per_row):
     return max(1, min(batch_size, PER_SAMPLE_GRADIENT_BUDGET // max(1, values_per_row)))
 
 
-def _sorted_batches(estimator, X, rows):
-    """Yield (positions in X, token-id tensor) for slices of sentences of similar length."""
-    order = np.argsort((X != PAD_ID).sum(axis=1), kind="stable")
-    for start in range(0, len(order), rows):
-        idx = order[start:start + rows]
-        yield idx, estimator._input_tensor(X[idx], torch.float32).to(estimator.device)
-
-
 def _check_target(target):
     if target not in ("logit", "proba"):
         raise ValueError(f"target must be 'logit' or 'proba', got {target!r}.")
@@ -106,7 +98,7 @@ def word_gradients(classifier, X, *, target="logit", batch_size=None):
     dim = module.embedding.embedding_dim
     out = np.zeros((len(X), X.shape[1], dim), dtype=np.float32)
     with estimator.threads():
-        for idx, tokens in _sorted_batches(estimator, X, _rows(estimator, batch_size,
+        for idx, tokens in estimator.iter_input_batches(X, _rows(estimator, batch_size,
                                                                2 * X.shape[1] * dim)):
             grad, _ = _interpretations(module, tokens, target)
             out[idx, :tokens.shape[1]] = grad.cpu().numpy()
@@ -163,14 +155,14 @@ def word_interpretations(classifier, X, *, target="logit", batch_size=None):
     rows = _rows(estimator, batch_size, 3 * X.shape[1] * dim)
     total = torch.zeros(dim, dtype=torch.float64)
     with estimator.threads():
-        for _, tokens in _sorted_batches(estimator, X, rows):  # pass 1: I_bar
+        for _, tokens in estimator.iter_input_batches(X, rows):  # pass 1: I_bar
             grad, mask = _interpretations(module, tokens, target)
             n_words = mask.sum(dim=1, keepdim=True).to(torch.float64)
             total += (grad.sum(dim=1).to(torch.float64) / n_words).sum(dim=0).cpu()
         mean = (total / len(X)).to(torch.float32).to(estimator.device)
         representations = np.empty((len(X), dim), dtype=np.float32)
         positions = np.empty(len(X), dtype=np.int64)
-        for idx, tokens in _sorted_batches(estimator, X, rows):  # pass 2: d_i and r_i
+        for idx, tokens in estimator.iter_input_batches(X, rows):  # pass 2: d_i and r_i
             grad, mask = _interpretations(module, tokens, target)
             distance = (grad - mean).square().sum(dim=2).masked_fill(~mask, -torch.inf)
             best = distance.argmax(dim=1)
@@ -216,7 +208,7 @@ def expected_word_gradient_norms(classifier, X, *, batch_size=None):
     eye = torch.eye(n_classes, device=estimator.device)
     out = np.empty(len(X), dtype=np.float32)
     with estimator.threads():
-        for idx, tokens in _sorted_batches(estimator, X, rows):
+        for idx, tokens in estimator.iter_input_batches(X, rows):
             with torch.enable_grad():
                 E, mask, z = _embedded(module, tokens)
                 grads = torch.stack([

@@ -204,24 +204,42 @@ class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
         return module.eval()
 
     def iter_input_batches(self, X, batch_size=None, dtype=torch.float32):
-        """Yield model-ready tensors on the classifier's device for slices of validated ``X``.
+        """Yield model-ready tensors on the classifier's device for batches of validated ``X``.
 
         Parameters
         ----------
         X : validated input (output of ``_validate_input``)
         batch_size : int, optional
-            Rows per slice; the classifier's inference batch size by default.
+            Rows per batch; the classifier's inference batch size by default.
         dtype : torch.dtype, default=torch.float32
 
         Yields
         ------
-        (start, stop, tensor)
+        (rows, tensor)
+            ``rows`` indexes the batch's samples in ``X`` (a slice, or an index array when the
+            classifier reorders its input, as the text models do to batch sentences of similar
+            length); write results as ``out[rows] = ...``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skactive import MLPClassifier
+        >>> X, y = np.random.RandomState(0).rand(10, 2), [0, 1] * 5
+        >>> clf = MLPClassifier(max_epochs=2, random_state=0).fit(X, y)
+        >>> [(rows, tuple(xb.shape)) for rows, xb in clf.iter_input_batches(X, batch_size=6)]
+        [(slice(0, 6, None), (6, 2)), (slice(6, 10, None), (4, 2))]
         """
         batch_size = batch_size or self._inference_batch_size
         n = len(X)
+        order = self._inference_order(X)
         for start in range(0, n, batch_size):
             stop = min(start + batch_size, n)
-            yield start, stop, self._input_tensor(X[start:stop], dtype).to(self.device)
+            rows = slice(start, stop) if order is None else order[start:stop]
+            yield rows, self._input_tensor(X[rows], dtype).to(self.device)
+
+    def _inference_order(self, X):
+        """Order in which to batch validated ``X`` at inference time; None keeps it as given."""
+        return None
 
     def threads(self):
         """Context manager that sets the intra-op thread count used for this model."""
@@ -232,8 +250,8 @@ class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
         out = np.empty((len(X), len(self.classes_)), dtype=np.float64 if dtype == torch.float64
                        else np.float32)
         with torch.no_grad(), self.threads():
-            for start, stop, xb in self.iter_input_batches(X, dtype=dtype):
-                out[start:stop] = module(xb).cpu().numpy()
+            for rows, xb in self.iter_input_batches(X, dtype=dtype):
+                out[rows] = module(xb).cpu().numpy()
         return out
 
     def logits(self, X):

@@ -148,8 +148,8 @@ def _forward(estimator, X, fn, width, batch_size=None):
     module = estimator.inference_module()
     out = np.empty((len(X), width), dtype=np.float32)
     with torch.no_grad(), estimator.threads():
-        for start, stop, xb in estimator.iter_input_batches(X, batch_size):
-            out[start:stop] = fn(module, xb).cpu().numpy()
+        for idx, xb in estimator.iter_input_batches(X, batch_size):
+            out[idx] = fn(module, xb).cpu().numpy()
     return out
 
 
@@ -358,14 +358,14 @@ def input_gradients(classifier, X, *, target="logit", batch_size=None):
     module = estimator.inference_module()
     out = np.empty(X.shape, dtype=np.float32)
     with estimator.threads():
-        for start, stop, xb in estimator.iter_input_batches(X, batch_size):
+        for idx, xb in estimator.iter_input_batches(X, batch_size):
             xb.requires_grad_(True)
             z = module(xb)
             if target == "proba":
                 z = torch.softmax(z, dim=1)
             score = z.gather(1, z.argmax(dim=1, keepdim=True)).sum()
             (grad,) = torch.autograd.grad(score, xb)
-            out[start:stop] = grad.cpu().numpy()
+            out[idx] = grad.cpu().numpy()
     return out
 
 
@@ -416,12 +416,12 @@ def expected_gradient_norms(classifier, X, *, batch_size=None):
         gram_fn, values_per_row = _jacobian_gram(module, n_classes)
     rows = _batch_rows(estimator, batch_size, values_per_row)
     with estimator.threads():
-        for start, stop, xb in estimator.iter_input_batches(X, rows):
+        for idx, xb in estimator.iter_input_batches(X, rows):
             z, gram = gram_fn(xb)
             p = torch.softmax(z, dim=1)
             r = p.unsqueeze(1) - eye.to(p)  # (B, y, K): p - onehot(y)
             sq_norms = torch.einsum("byk,bkl,byl->by", r, gram, r).clamp_min(0)
-            out[start:stop] = (p * sq_norms.sqrt()).sum(dim=1).cpu().numpy()
+            out[idx] = (p * sq_norms.sqrt()).sum(dim=1).cpu().numpy()
     return out
 
 
@@ -559,13 +559,13 @@ def mc_dropout_probas(classifier, X, *, n_passes=20, random_state=None, batch_si
     with _stochastic_dropout(module, seed, estimator.device), torch.no_grad(), \
             estimator.threads():
         prefix, rest = _split_at_first_dropout(module)
-        for start, stop, xb in estimator.iter_input_batches(X, rows):
+        for idx, xb in estimator.iter_input_batches(X, rows):
             h = prefix(xb)  # deterministic: computed once for all passes
             z = torch.stack([rest(h) for _ in range(n_passes)])
             # softmax over the last axis of all passes at once: torch.softmax is slow for few
             # classes (it vectorises along the class axis)
             z = (z - z.amax(dim=2, keepdim=True)).exp_()
-            out[:, start:stop] = z.div_(z.sum(dim=2, keepdim=True)).cpu().numpy()
+            out[:, idx] = z.div_(z.sum(dim=2, keepdim=True)).cpu().numpy()
     return out
 
 

@@ -7,7 +7,7 @@ import torch
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch.callbacks import Callback
-from torch.utils.data import default_collate
+from torch.utils.data import DataLoader, Subset, default_collate
 
 from ..base import BaseNeuralClassifier
 from ._embedding import resolve_embedding
@@ -24,6 +24,68 @@ def trim_padding(ids):
         return ids
     width = int(np.asarray(ids != PAD_ID).sum(axis=1).max())
     return ids[:, :max(width, 1)]
+
+
+def sentence_lengths(ids):
+    """Number of real tokens of each row of a (batch, length) array of token ids."""
+    return np.asarray(ids != PAD_ID).sum(axis=1)
+
+
+class LengthBucketBatchSampler:
+    """Batches of sentences of similar length, in random order (a "bucket iterator").
+
+    Each epoch the samples are shuffled, cut into pools of ``pool_batches`` batches, sorted by
+    length within a pool and cut into batches, and the batches are shuffled. A batch is then
+    padded to little more than its own sentences' length (MR: ~2x less convolution work than
+    random batches), while which sentences meet in a batch still changes every epoch. Draws
+    from torch's global generator, which ``fit`` seeds.
+
+    Parameters
+    ----------
+    lengths : ndarray of shape (n_samples,)
+    batch_size : int
+    shuffle : bool, default=True
+        False: one pass in the given order (no sorting).
+    pool_batches : int, default=50
+    """
+
+    def __init__(self, lengths, batch_size, shuffle=True, pool_batches=50):
+        self.lengths = np.asarray(lengths)
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.pool_batches = pool_batches
+
+    def __len__(self):
+        return -(-len(self.lengths) // self.batch_size)
+
+    def __iter__(self):
+        n, size = len(self.lengths), self.batch_size
+        if not self.shuffle:
+            yield from (list(range(i, min(i + size, n))) for i in range(0, n, size))
+            return
+        order = torch.randperm(n).numpy()
+        pool = size * self.pool_batches
+        batches = []
+        for start in range(0, n, pool):
+            chunk = order[start:start + pool]
+            chunk = chunk[np.argsort(self.lengths[chunk], kind="stable")]
+            batches.extend(chunk[i:i + size].tolist() for i in range(0, len(chunk), size))
+        for b in torch.randperm(len(batches)).tolist():
+            yield batches[b]
+
+
+def _dataset_ids(dataset):
+    """Token ids behind a skorch Dataset or a torch Subset of one (skorch's validation split)."""
+    if isinstance(dataset, Subset):
+        return _dataset_ids(dataset.dataset)[np.asarray(dataset.indices)]
+    return np.asarray(dataset.X)
+
+
+def bucketed_loader(dataset, batch_size, shuffle=False, collate_fn=None, **kwargs):
+    """skorch ``iterator_train``/``iterator_valid``: a DataLoader over length buckets."""
+    sampler = LengthBucketBatchSampler(sentence_lengths(_dataset_ids(dataset)), batch_size,
+                                       shuffle=shuffle)
+    return DataLoader(dataset, batch_sampler=sampler, collate_fn=collate_fn, **kwargs)
 
 
 def collate_trimmed(batch):
@@ -112,9 +174,20 @@ class BaseTextClassifier(BaseNeuralClassifier):
         callbacks = list(net.callbacks)
         if self.target_loss is not None:
             callbacks.append(("target_loss", StopAtLoss(self.target_loss)))
-        # each training batch is only as wide as its longest sentence
-        return net.set_params(callbacks=callbacks, iterator_train__collate_fn=collate_trimmed,
-                              iterator_valid__collate_fn=collate_trimmed)
+        # each training batch is only as wide as its longest sentence, and holds sentences of
+        # similar length
+        params = dict(callbacks=callbacks, iterator_train=bucketed_loader,
+                      iterator_valid=bucketed_loader, iterator_train__collate_fn=collate_trimmed,
+                      iterator_valid__collate_fn=collate_trimmed)
+        if net.optimizer in (torch.optim.Adam, torch.optim.AdamW):
+            # one fused kernel instead of ~10 passes over the fine-tuned embedding table
+            # (1.8M weights on MR): 15 ms -> 2 ms per step on one CPU core
+            params["optimizer__fused"] = True
+        return net.set_params(**params)
+
+    def _inference_order(self, X):
+        # sentences of similar length share a batch, so little time goes to padding
+        return np.argsort(sentence_lengths(X), kind="stable")
 
     # ----------------------------------------------------------------- module
     def _initial_vectors(self):
