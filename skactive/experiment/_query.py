@@ -86,7 +86,8 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
         position among the pool's data rows or sentences; header and blank lines not counted),
         ``score`` (the strategy's score, higher is more informative; NaN for strategies
         without one), ``predicted`` (the model's label), then the pool row's own columns (for
-        text: ``line``, the 1-based line number in the file, and ``text``).
+        text: ``line``, the 1-based line number in the file, and ``text``); a pool column
+        named like one of the first four gets the suffix ``_pool``.
 
     Examples
     --------
@@ -141,4 +142,7 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
     score = np.full(len(idx), np.nan) if metrics is None else np.asarray(metrics, dtype=float)
     picks = pd.DataFrame({"rank": np.arange(1, len(idx) + 1), "pool_row": idx, "score": score,
                           "predicted": learner.predict(rows)})
-    return pd.concat([picks, shown.iloc[idx].reset_index(drop=True)], axis=1)
+    shown = shown.iloc[idx].reset_index(drop=True)
+    # the pool's own columns keep their values under a new name where they clash with ours
+    shown.columns = [f"{c}_pool" if c in picks.columns else c for c in shown.columns]
+    return pd.concat([picks, shown], axis=1)
