@@ -45,7 +45,7 @@ def test_mr_accuracy(mr_split, Model):
 
 
 STRATEGIES = ["RandomSampling", "LeastConfidence", "MarginSampling", "EntropySampling", "EGL",
-              "EGLWord", "BALD", "CoreSet", "BADGE", "DAMI"]
+              "EGLWord", "BALD", "CoreSet", "BADGE", "DAMI", "IBAL", "IBALD", "RALIF"]
 N_SUBSAMPLE, N_ROUNDS = 1000, 10
 BATCH = N_SUBSAMPLE * 2 // 100  # 2% of the subsample, as the DAMI paper's rounds
 #: cheaper settings than the defaults, to keep 20 loops of 10 rounds within a few minutes
