@@ -372,3 +372,39 @@ def test_defaults_follow_the_papers():
 def test_scikit_learn_tags_say_text():
     tags = TextCNNClassifier().__sklearn_tags__()
     assert tags.input_tags.string and not tags.input_tags.two_d_array
+
+
+# --------------------------------------------------------------------------- length buckets
+def test_length_buckets_cover_every_sample_once_with_similar_lengths():
+    from skactive.text._base import LengthBucketBatchSampler
+
+    lengths = np.random.RandomState(0).randint(1, 60, 1003)
+    sampler = LengthBucketBatchSampler(lengths, batch_size=10, pool_batches=5)
+    torch.manual_seed(0)
+    batches = list(sampler)
+    assert len(batches) == len(sampler) == 101
+    assert sorted(i for b in batches for i in b) == list(range(1003))  # an epoch, exactly
+    # within a batch lengths span far less than in a random batch of the same size
+    spread = np.mean([np.ptp(lengths[b]) for b in batches if len(b) == 10])
+    random_spread = np.mean([np.ptp(lengths[b]) for b in np.array_split(np.arange(1000), 100)])
+    assert spread < random_spread / 3
+    torch.manual_seed(0)
+    assert list(sampler) == batches  # same torch seed, same epoch
+    assert list(sampler) != batches  # the next epoch is a new shuffle
+    in_order = list(LengthBucketBatchSampler(lengths, 10, shuffle=False))
+    assert [i for b in in_order for i in b] == list(range(1003))
+
+
+def test_inference_batches_are_sorted_by_length_and_predictions_do_not_depend_on_it():
+    X, y = make_corpus(120)
+    clf = TextCNNClassifier(n_filters=4, embedding="random", embedding_dim=8, max_epochs=3,
+                            random_state=0).fit(X, y)
+    ids = clf._validate_input(X)
+    seen = []
+    for rows, tokens in clf.iter_input_batches(ids, batch_size=16):
+        lengths = (tokens != PAD_ID).sum(1)
+        assert tokens.shape[1] == lengths.max()  # no all-padding column
+        seen.extend(np.asarray(rows).tolist())
+    assert sorted(seen) == list(range(120))
+    one_by_one = np.vstack([clf.predict_proba(X[i:i + 1]) for i in range(0, 120, 7)])
+    np.testing.assert_allclose(clf.predict_proba(X)[::7], one_by_one, rtol=1e-10, atol=1e-12)
