@@ -10,7 +10,7 @@ data and on the IBAL paper's synthetic set, and prints the mean score over each 
 Usage::
 
     python benchmarks/compare_variants.py                       # both data sets, 3 repeats
-    python benchmarks/compare_variants.py --datasets ibal --repeats 5 --until 0.5
+    python benchmarks/compare_variants.py --datasets ibal --repeats 5 --step 0.02 --until 0.5
 
 Results go to ``--out`` (``results/variants`` by default: the raw CSVs stay out of the
 package); ``skactive report results/variants`` draws the curves. Finished rounds are kept, so
@@ -38,6 +38,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", default="telescope,ibal")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--step", type=float, default=0.04,
+                        help="labeled fraction added per round (default 0.04, as the "
+                             "reproduction runs)")
     parser.add_argument("--until", type=float, default=0.3,
                         help="labeled fraction at the end (default 0.3: the rounds where "
                              "strategies differ most, at a third of the cost of 0.5)")
@@ -47,7 +50,7 @@ def main(argv=None):
 
     start = time.perf_counter()
     results = run_experiment(args.datasets.split(","), variants(), repeats=args.repeats,
-                             until=args.until, n_jobs=args.n_jobs, out=args.out,
+                             step=args.step, until=args.until, n_jobs=args.n_jobs, out=args.out,
                              resume=True, progress=False)
     print(f"wall time {time.perf_counter() - start:.0f} s\n")
     print(curve_area(results).to_string(index=False))
