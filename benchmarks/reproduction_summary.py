@@ -78,6 +78,8 @@ def _margins(curves, strategy="dami"):
 def summarize_folder(folder, out, metric):
     results = read_results(folder)
     config = json.loads((folder / "config.json").read_text())
+    if metric is None:  # the run's own choice (skactive run --metric)
+        metric = config.get("metric", "auto")
     name = folder.name
     curves = learning_curves(results, metric)
     areas = curve_area(results, metric)
@@ -140,9 +142,10 @@ def summarize_folder(folder, out, metric):
 def pairwise_section(frames, metric):
     import pandas as pd
 
-    tabular = pd.concat([f for f in frames if (f["model"] == "mlp").all()], ignore_index=True)
-    if tabular.empty:
+    frames = [f for f in frames if (f["model"] == "mlp").all()]
+    if not frames:
         return []
+    tabular = pd.concat(frames, ignore_index=True)
     matrix = pairwise_matrix(tabular, metric)
     names = list(matrix.index)
     rows = [[s] + ["" if np.isnan(v) else f"{v:.2f}" for v in matrix.loc[s]] for s in names]
@@ -161,7 +164,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=Path("docs/results"))
-    parser.add_argument("--metric", default="auto")
+    parser.add_argument("--metric", default=None,
+                        help="auto, auc, accuracy or f1_macro (default: each run's own)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     lines = ["# Reproduction of the DAMI paper's experiments\n",
@@ -174,7 +178,7 @@ def main(argv=None):
         section, results, _ = summarize_folder(folder, args.out, args.metric)
         lines += ["## " + folder.name + "\n"] + section
         frames.append(results)
-    lines += pairwise_section(frames, args.metric)
+    lines += pairwise_section(frames, args.metric or "auto")
     path = args.out / "reproduction.md"
     path.write_text("\n".join(lines))
     print(f"wrote {path}")
