@@ -52,6 +52,17 @@ class MLPModule(nn.Module):
     def forward(self, x):
         return self.head(self.body(x))
 
+    def split_at_dropout(self):
+        """``(prefix, rest)``, ``self(x) == rest(prefix(x))``, no dropout in ``prefix``.
+
+        MC dropout runs ``prefix`` (the layers before the first dropout) once per batch and
+        ``rest`` once per pass.
+        """
+        layers = list(self.body)
+        first = next((i for i, layer in enumerate(layers)
+                      if isinstance(layer, nn.modules.dropout._DropoutNd)), len(layers))
+        return self.body[:first], nn.Sequential(*layers[first:], self.head)
+
 
 def has_dropout(module):
     """Whether ``module`` contains a dropout layer with a positive rate."""

@@ -20,7 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .base import BaseNeuralClassifier, softmax
-from .nets import MLPModule, has_dropout, set_dropout_train
+from .nets import has_dropout, set_dropout_train
 
 #: Upper bound on the float32 values a per-sample-gradient readout holds at once (256 MB).
 PER_SAMPLE_GRADIENT_BUDGET = 64_000_000
@@ -572,14 +572,12 @@ def mc_dropout_probas(classifier, X, *, n_passes=20, random_state=None, batch_si
 def _split_at_first_dropout(module):
     """``(prefix, rest)`` with ``module(x) == rest(prefix(x))`` and no dropout in ``prefix``.
 
-    Known for :class:`~skactive.nets.MLPModule` (a Sequential body, then the head); any other
-    network is run whole (the prefix is the identity).
+    A network that knows where its deterministic part ends says so with a
+    ``split_at_dropout()`` method (skactive's MLP and text networks do); any other network is
+    run whole (the prefix is the identity).
     """
-    if isinstance(module, MLPModule):
-        layers = list(module.body)
-        first = next((i for i, layer in enumerate(layers)
-                      if isinstance(layer, torch.nn.modules.dropout._DropoutNd)), len(layers))
-        return module.body[:first], torch.nn.Sequential(*layers[first:], module.head)
+    if hasattr(module, "split_at_dropout"):
+        return module.split_at_dropout()
     return (lambda x: x), module
 
 

@@ -289,3 +289,24 @@ def test_dami_runs_on_both_text_models(models):
         assert len(set(idx.tolist())) == 3
         # the medoids of DAMI's representations are distinct representations of the pool
         assert len({tuple(row) for row in r[idx]}) == 3
+
+
+def test_mc_dropout_runs_the_text_network_once_per_batch(clf):
+    """MC dropout on text: the deterministic part (embedding, convolutions or LSTM) runs once
+    per batch, only dropout + head per pass, and prefix then rest is the whole network."""
+    from skactive.readouts import _split_at_first_dropout
+
+    module = clf.inference_module()
+    prefix, rest = _split_at_first_dropout(module)
+    tokens = torch.as_tensor(clf._validate_input(POOL))
+    torch.testing.assert_close(rest(prefix(tokens)), module(tokens))
+    calls = []
+    handle = module.embedding.register_forward_hook(lambda *args: calls.append(1))
+    try:
+        probas = readouts.mc_dropout_probas(clf, POOL, n_passes=7, random_state=0,
+                                            batch_size=len(POOL))
+    finally:
+        handle.remove()
+    assert len(calls) == 1  # one batch: one embedding lookup for all 7 passes
+    assert probas.shape == (7, len(POOL), 2)
+    assert np.ptp(probas, axis=0).max() > 0  # the passes differ: dropout is on

@@ -43,6 +43,21 @@ class _TextModule(nn.Module):
         """Penultimate representation f(x)."""
         return self.features_from_embeddings(self.embed(tokens), tokens != PAD_ID)
 
+    def features_from_embeddings(self, E, mask):
+        """Sentence representation: the pooled features after dropout (identity in eval mode)."""
+        return self.dropout(self.pooled_from_embeddings(E, mask))
+
+    def split_at_dropout(self):
+        """``(prefix, rest)``, ``self(x) == rest(prefix(x))``, all dropout in ``rest``.
+
+        MC dropout runs the deterministic ``prefix`` (embedding, convolutions or LSTM) once per
+        batch and only ``rest`` (dropout and the linear head) once per pass.
+        """
+        def prefix(tokens):
+            return self.pooled_from_embeddings(self.embed(tokens), tokens != PAD_ID)
+
+        return prefix, nn.Sequential(self.dropout, self.head)
+
     def forward_from_embeddings(self, E, mask):
         """Logits from word vectors ``E`` (batch, length, dim) and the real-token ``mask``."""
         return self.head(self.features_from_embeddings(E, mask))
@@ -113,11 +128,11 @@ class TextCNNModule(_TextModule):
             # (batch, positions, maps): positions second, as every gradient tap has them
             yield conv, x, conv(x).transpose(1, 2), valid.transpose(1, 2)
 
-    def features_from_embeddings(self, E, mask):
-        """Pooled feature maps (after dropout, identity in eval mode), shape (batch, maps)."""
+    def pooled_from_embeddings(self, E, mask):
+        """Pooled feature maps before dropout, shape (batch, maps)."""
         # ReLU outputs are >= 0, so zeroing the invalid windows leaves the max over valid ones
         pooled = [(torch.relu(c) * valid).amax(dim=1) for _, _, c, valid in self._windows(E, mask)]
-        return self.dropout(torch.cat(pooled, dim=1))
+        return torch.cat(pooled, dim=1)
 
     def gradient_taps(self, tokens):
         """Logits and (output, input Gram over positions) of every trainable linear map."""
@@ -175,12 +190,12 @@ class BiLSTMModule(_TextModule):
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(2 * hidden_size, n_classes)
 
-    def features_from_embeddings(self, E, mask):
-        """Concatenated final states (after dropout, identity in eval mode), (batch, 2*hidden)."""
+    def pooled_from_embeddings(self, E, mask):
+        """Concatenated final states before dropout, (batch, 2*hidden)."""
         lengths = mask.sum(dim=1).cpu()
         packed = pack_padded_sequence(E, lengths, batch_first=True, enforce_sorted=False)
         _, (h_n, _) = self.lstm(packed)
-        return self.dropout(torch.cat([h_n[0], h_n[1]], dim=1))
+        return torch.cat([h_n[0], h_n[1]], dim=1)
 
     def gradient_taps(self, tokens):
         """Logits and (output, input Gram over positions) of every trainable linear map.
