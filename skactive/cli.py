@@ -253,7 +253,8 @@ def _add_experiment_options(run):
     exp.add_argument("--seed", type=int, default=0, metavar="N",
                      help="seed of repeat 0 (default: 0)")
     exp.add_argument("--resume", action="store_true",
-                     help="continue the run recorded in --out (skips finished rounds)")
+                     help="continue the run recorded in --out (skips finished rounds; same "
+                          "settings, except a larger --until, which extends the curves)")
     exp.add_argument("--no-report", action="store_true", help="do not write the report")
     exp.add_argument("--quiet", action="store_true", help="no line per round")
     exp.add_argument("--no-progress", action="store_true", help="no progress bar")

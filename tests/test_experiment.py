@@ -244,12 +244,29 @@ def test_resume_refuses_other_settings_and_overwrite(reference_run, tmp_path):
     out, _ = reference_run
     with pytest.raises(FileExistsError, match="resume"):
         run(out)
-    with pytest.raises(ValueError, match="until: 0.2 before, 0.3 now"):
-        run(out, resume=True, until=0.3)
+    with pytest.raises(ValueError, match="until: 0.2 before, 0.15 now"):
+        run(out, resume=True, until=0.15)
+    with pytest.raises(ValueError, match="step: 0.05 before, 0.1 now"):
+        run(out, resume=True, until=0.3, step=0.1)
     # resuming a finished run does nothing and returns the same table
     before = (out / "results.csv").read_text()
     run(out, resume=True)
     assert (out / "results.csv").read_text() == before
+
+
+def test_resume_with_larger_until_extends_the_curves(reference_run, tmp_path):
+    ref_out, expected = reference_run
+    out = tmp_path / "extended"
+    out.mkdir()
+    for name in ("config.json", "results.csv", "labeled.jsonl"):
+        (out / name).write_text((ref_out / name).read_text())
+    extended = run(out, resume=True, until=0.3)
+    fresh = run(tmp_path / "fresh", until=0.3)
+    pd.testing.assert_frame_equal(without_timing(extended), without_timing(fresh))
+    assert extended["round"].max() == 5 and expected["round"].max() == 3
+    assert json.loads((out / "config.json").read_text())["protocol"]["until"] == 0.3
+    # the recorded rounds were kept, not recomputed
+    pd.testing.assert_frame_equal(read_results(out).iloc[:4], expected.iloc[:4])
 
 
 def test_resume_with_missing_labeled_record_is_an_error(reference_run, tmp_path):

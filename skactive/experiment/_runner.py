@@ -177,6 +177,10 @@ def _check_resume(stored, config, folder):
         return
     changed = {k: (stored["protocol"].get(k), config["protocol"][k])
                for k in PROTOCOL_KEYS if stored["protocol"].get(k) != config["protocol"][k]}
+    # a larger budget extends every curve: its first rounds are those already recorded
+    old_until, new_until = changed.get("until", (None, None))
+    if old_until is not None and new_until > old_until:
+        del changed["until"]
     if changed:
         detail = "; ".join(f"{k}: {old!r} before, {new!r} now" for k, (old, new) in changed.items())
         raise ValueError(
@@ -321,7 +325,9 @@ def run_experiment(
         Number of (strategy, repeat) runs in parallel (joblib; -1 for all cores).
     resume : bool, default=False
         Continue the run recorded in ``out``. Without it an existing results folder is an
-        error, so nothing is overwritten by accident.
+        error, so nothing is overwritten by accident. The settings must be those of the
+        recorded run, except ``until``, which may grow: the curves are then extended, with
+        the same results as a run started with the larger ``until``.
     progress : bool, default=True
         Show a tqdm progress bar over rounds.
     verbose : bool, default=False
