@@ -406,5 +406,16 @@ def test_inference_batches_are_sorted_by_length_and_predictions_do_not_depend_on
         assert tokens.shape[1] == lengths.max()  # no all-padding column
         seen.extend(np.asarray(rows).tolist())
     assert sorted(seen) == list(range(120))
+    seen_lengths = (ids[seen] != PAD_ID).sum(1)
+    assert (np.diff(seen_lengths) >= 0).all()  # shortest sentences first, across batches
+    assert not (np.diff((ids != PAD_ID).sum(1)) >= 0).all()  # the input order was not sorted
     one_by_one = np.vstack([clf.predict_proba(X[i:i + 1]) for i in range(0, 120, 7)])
     np.testing.assert_allclose(clf.predict_proba(X)[::7], one_by_one, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("optimizer, fused", [("adam", True), ("adamw", True), ("sgd", None)])
+def test_adam_steps_are_fused_and_other_optimizers_left_alone(optimizer, fused):
+    X, y = make_corpus(40)
+    clf = TextCNNClassifier(n_filters=4, embedding="random", embedding_dim=8, max_epochs=1,
+                            optimizer=optimizer, random_state=0).fit(X, y)
+    assert clf.net_.optimizer_.defaults.get("fused") is fused

@@ -22,7 +22,7 @@ def trim_padding(ids):
     """Drop the trailing columns that are padding in every row of a (batch, length) array."""
     if ids.shape[1] <= 1:
         return ids
-    width = int(np.asarray(ids != PAD_ID).sum(axis=1).max())
+    width = int(sentence_lengths(ids).max())
     return ids[:, :max(width, 1)]
 
 
@@ -82,7 +82,7 @@ def _dataset_ids(dataset):
 
 
 def bucketed_loader(dataset, batch_size, shuffle=False, collate_fn=None, **kwargs):
-    """skorch ``iterator_train``/``iterator_valid``: a DataLoader over length buckets."""
+    """skorch ``iterator_train``: a DataLoader over length buckets."""
     sampler = LengthBucketBatchSampler(sentence_lengths(_dataset_ids(dataset)), batch_size,
                                        shuffle=shuffle)
     return DataLoader(dataset, batch_sampler=sampler, collate_fn=collate_fn, **kwargs)
@@ -177,7 +177,7 @@ class BaseTextClassifier(BaseNeuralClassifier):
         # each training batch is only as wide as its longest sentence, and holds sentences of
         # similar length
         params = dict(callbacks=callbacks, iterator_train=bucketed_loader,
-                      iterator_valid=bucketed_loader, iterator_train__collate_fn=collate_trimmed,
+                      iterator_train__collate_fn=collate_trimmed,
                       iterator_valid__collate_fn=collate_trimmed)
         if net.optimizer in (torch.optim.Adam, torch.optim.AdamW):
             # one fused kernel instead of ~10 passes over the fine-tuned embedding table
