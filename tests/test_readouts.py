@@ -271,3 +271,21 @@ def test_non_neural_classifiers_get_probabilities_only(data):
     np.testing.assert_allclose(readouts.predict_proba(lr, X), lr.predict_proba(X))
     with pytest.raises(TypeError, match="neural classifier"):
         readouts.input_gradients(lr, X)
+
+
+def test_mlp_split_at_dropout_is_the_whole_network_and_subclasses_run_whole():
+    from skactive.nets import MLPModule
+
+    module = MLPModule(n_features=5, n_classes=3, hidden_layer_sizes=(8, 6), dropout=0.5).eval()
+    prefix, rest = module.split_at_dropout()
+    assert not any(isinstance(m, torch.nn.Dropout) for m in prefix.modules())
+    x = torch.randn(20, 5)
+    torch.testing.assert_close(rest(prefix(x)), module(x))
+
+    class Doubled(MLPModule):  # a forward of its own: the body/head split no longer matches it
+        def forward(self, x):
+            return 2 * super().forward(x)
+
+    doubled = Doubled(n_features=5, n_classes=3, hidden_layer_sizes=(8,), dropout=0.5).eval()
+    prefix, rest = doubled.split_at_dropout()
+    torch.testing.assert_close(rest(prefix(x)), doubled(x))
