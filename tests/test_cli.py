@@ -306,13 +306,17 @@ def test_query_keeps_pool_columns_that_clash_with_its_own(loans, tmp_path, capsy
     """A pool column named like an output column (score, rank, ...) is kept, renamed."""
     path, frame = loans
     frame = frame.rename(columns={"id": "score"})
+    frame["score_pool"] = -frame["score"]  # already holds the first new name
     frame.iloc[:40].to_csv(tmp_path / "l.csv", index=False)
     frame.iloc[40:60].to_csv(tmp_path / "p.csv", index=False)
     assert cli.main(["query", "--labeled", str(tmp_path / "l.csv"), "--pool",
-                     str(tmp_path / "p.csv"), "--target", "paid", "--drop", "score",
+                     str(tmp_path / "p.csv"), "--target", "paid", "--drop", "score,score_pool",
                      "--strategy", "margin", "--n", "5", "--max-epochs", "2"]) == 0
     picks = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert list(picks.columns[:5]) == ["rank", "pool_row", "score", "predicted", "score_pool"]
-    # the renamed column still holds the pool rows' own values, row for row
-    assert (picks["score_pool"].to_numpy() == frame["score"].to_numpy()[40 + picks["pool_row"]]).all()
+    assert list(picks.columns[:4]) == ["rank", "pool_row", "score", "predicted"]
+    assert sorted(picks.columns[4:]) == ["city", "income", "score_pool", "score_pool_pool"]
+    # the renamed columns still hold the pool rows' own values, row for row
+    rows = 40 + picks["pool_row"].to_numpy()
+    assert (picks["score_pool_pool"].to_numpy() == frame["score"].to_numpy()[rows]).all()
+    assert (picks["score_pool"].to_numpy() == frame["score_pool"].to_numpy()[rows]).all()
     assert (picks["score"].diff().dropna() <= 0).all()  # most informative first

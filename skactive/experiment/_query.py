@@ -144,5 +144,15 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
                           "predicted": learner.predict(rows)})
     shown = shown.iloc[idx].reset_index(drop=True)
     # the pool's own columns keep their values under a new name where they clash with ours
-    shown.columns = [f"{c}_pool" if c in picks.columns else c for c in shown.columns]
+    taken = set(picks.columns) | set(shown.columns)
+    renamed = []
+    for column in shown.columns:
+        if column in picks.columns:
+            new = f"{column}_pool"
+            while new in taken:
+                new += "_pool"
+            taken.add(new)
+            column = new
+        renamed.append(column)
+    shown.columns = renamed
     return pd.concat([picks, shown], axis=1)
