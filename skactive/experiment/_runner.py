@@ -327,7 +327,8 @@ def run_experiment(
         Continue the run recorded in ``out``. Without it an existing results folder is an
         error, so nothing is overwritten by accident. The settings must be those of the
         recorded run, except ``until``, which may grow: the curves are then extended, with
-        the same results as a run started with the larger ``until``.
+        the same results as a run started with the larger ``until`` (on CPU; cuDNN's LSTM
+        and embedding gradients are not bit-reproducible on a GPU).
     progress : bool, default=True
         Show a tqdm progress bar over rounds.
     verbose : bool, default=False
