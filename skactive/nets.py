@@ -57,6 +57,16 @@ class MLPModule(nn.Module):
 
         MC dropout runs ``prefix`` (the layers before the first dropout) once per batch and
         ``rest`` once per pass.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from skactive.nets import MLPModule
+        >>> net = MLPModule(n_features=4, n_classes=2, hidden_layer_sizes=(8,), dropout=0.5).eval()
+        >>> prefix, rest = net.split_at_dropout()
+        >>> x = torch.randn(3, 4)
+        >>> torch.allclose(rest(prefix(x)), net(x))
+        True
         """
         if type(self).forward is not MLPModule.forward:
             return nn.Identity(), self  # a subclass's own forward: run it whole every pass
