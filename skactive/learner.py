@@ -8,6 +8,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 
+from .readouts import ModelView
 from .utils._data import append_rows, num_samples, take_rows
 
 
@@ -203,6 +204,32 @@ class ActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             "This ActiveLearner has no labeled data yet: pass X_training and y_training to the "
             "constructor, or call fit(X, y) or teach(X, y) first."
         )
+
+    def model_view(self):
+        """What a query strategy reads: the fitted model, its input transform, the labeled set.
+
+        Fits on the constructor's data first if needed. Strategies resolve their
+        ``classifier`` argument through this method (:func:`skactive.readouts.model_view`).
+
+        Returns
+        -------
+        view : skactive.readouts.ModelView
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> from skactive import ActiveLearner
+        >>> X, y = make_classification(n_samples=40, n_features=4, random_state=0)
+        >>> learner = ActiveLearner(LogisticRegression(), X_training=X[:10], y_training=y[:10])
+        >>> learner.model_view().X_labeled.shape
+        (10, 4)
+        """
+        self._ensure_fitted()
+        estimator, transform = self.estimator_, None
+        if isinstance(estimator, Pipeline):
+            estimator, transform = estimator[-1], estimator[:-1].transform
+        return ModelView(estimator, transform, self.X_training_, self.y_training_)
 
     # ------------------------------------------------------------------ querying
     def query(self, X_pool, *query_args, return_metrics=False, **query_kwargs):

@@ -9,7 +9,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skactive import ActiveLearner, MLPClassifier, readouts
-from skactive.readouts import _stochastic_dropout
+from skactive.readouts._dropout import _stochastic_dropout
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_egl_matches_per_sample_autograd_loop(clf, data):
 
 def test_egl_jacobian_fallback_matches_loop(clf, data, monkeypatch):
     X = data[0][120:150]
-    monkeypatch.setattr(readouts, "_linear_gram", lambda module, k: (None, None))
+    monkeypatch.setattr(readouts._gradients, "_linear_gram", lambda module, k: (None, None))
     np.testing.assert_allclose(readouts.expected_gradient_norms(clf, X),
                                egl_by_loop(float64_module(clf), X, 3), rtol=1e-4, atol=1e-6)
 

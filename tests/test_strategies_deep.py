@@ -222,13 +222,17 @@ def test_dami_dispatches_text_classifiers_to_word_interpretations(learner, data,
         calls.append(target)
         return np.arange(20, dtype=np.float32).reshape(10, 2), np.zeros(10, dtype=np.int64)
 
-    monkeypatch.setattr(type(learner.estimator_), "_input_kind", "text")
+    table_tags = type(learner.estimator_).__sklearn_tags__
+
+    def text_tags(self):  # what the text classifiers declare: they read strings
+        tags = table_tags(self)
+        tags.input_tags.string = True
+        return tags
+
+    monkeypatch.setattr(type(learner.estimator_), "__sklearn_tags__", text_tags)
     monkeypatch.setattr(readouts, "word_interpretations", fake)
     idx, sizes = DAMI(target="proba", random_state=0)(learner, np.zeros((10, 5)), n_instances=2)
     assert calls == ["proba"] and len(set(idx.tolist())) == 2 and sizes.sum() == 10
-    monkeypatch.delattr(readouts, "word_interpretations")
-    with pytest.raises(NotImplementedError, match="word_interpretations"):
-        DAMI()(learner, np.zeros((10, 5)), n_instances=2)
 
 
 def test_dami_on_a_text_classifier():

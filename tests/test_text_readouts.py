@@ -294,7 +294,7 @@ def test_dami_runs_on_both_text_models(models):
 def test_mc_dropout_runs_the_text_network_once_per_batch(clf):
     """MC dropout on text: the deterministic part (embedding, convolutions or LSTM) runs once
     per batch, only dropout + head per pass, and prefix then rest is the whole network."""
-    from skactive.readouts import _split_at_first_dropout
+    from skactive.readouts._dropout import _split_at_first_dropout
 
     module = clf.inference_module()
     prefix, rest = _split_at_first_dropout(module)

@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from ..readouts import model_view
 from ..utils._data import num_samples
 
 
@@ -110,7 +111,9 @@ class QueryStrategy(BaseEstimator):
     """
 
     def __call__(self, classifier, X_pool, n_instances=1, **kwargs):
-        return self.query(classifier, X_pool, n_instances=n_instances, **kwargs)
+        # Resolved once here: the strategy and its readouts see one ModelView, never a learner.
+        view = None if classifier is None else model_view(classifier)
+        return self.query(view, X_pool, n_instances=n_instances, **kwargs)
 
     def query(self, classifier, X_pool, n_instances=1):  # pragma: no cover - abstract
         """Select ``n_instances`` samples of ``X_pool`` to label.

@@ -95,17 +95,11 @@ default='auto'
         """
         if self.target not in ("logit", "proba"):
             raise ValueError(f"target must be 'logit' or 'proba', got {self.target!r}.")
-        estimator = readouts.final_estimator(classifier)[0]
-        if getattr(estimator, "_input_kind", "table") == "text":
-            word_interpretations = getattr(readouts, "word_interpretations", None)
-            if word_interpretations is None:
-                raise NotImplementedError(
-                    "DAMI on text needs skactive.readouts.word_interpretations, which this "
-                    "version of skactive does not provide yet."
-                )
-            representations, _ = word_interpretations(classifier, X_pool, target=self.target)
+        view = readouts.model_view(classifier)
+        if view.input_kind == "text":
+            representations, _ = readouts.word_interpretations(view, X_pool, target=self.target)
             return representations
-        return readouts.input_gradients(classifier, X_pool, target=self.target)
+        return readouts.input_gradients(view, X_pool, target=self.target)
 
     def query(self, classifier, X_pool, n_instances=1):
         """Select the medoids of ``n_instances`` clusters of the pool's interpretations.

@@ -169,6 +169,7 @@ def _rowset_key(X):
 # ------------------------------------------------------------------------- readouts
 def _pool_and_labeled(classifier, X_pool):
     """Pool probabilities and features, labeled features and class positions, the estimator."""
+    classifier = readouts.model_view(classifier)
     estimator, _ = readouts.final_estimator(classifier)
     X_labeled, y_labeled = readouts.labeled_set(classifier)
     features, logits = readouts.features_and_logits(classifier, X_pool)
@@ -406,7 +407,7 @@ class IBALD(IBAL):
             self._fit_autoencoder(X_all, key)
         return self.autoencoder_
 
-    def _uses_features(self, estimator):
+    def _uses_features(self, view):
         if isinstance(self.autoencoder, str):
             if self.autoencoder != "features":
                 raise ValueError(
@@ -414,7 +415,7 @@ class IBALD(IBAL):
                     f"{self.autoencoder!r}."
                 )
             return True
-        return self.autoencoder is None and getattr(estimator, "_input_kind", "table") == "text"
+        return self.autoencoder is None and view.input_kind == "text"
 
     # ----------------------------------------------------------------- scoring
     def distances(self, classifier, X_pool):
@@ -429,12 +430,13 @@ class IBALD(IBAL):
         -------
         distances : ndarray of shape (n_pool,), float64
         """
-        estimator, _ = readouts.final_estimator(classifier)
-        X_labeled, _ = readouts.labeled_set(classifier)
-        if self._uses_features(estimator):
-            return min_distances(readouts.penultimate_features(classifier, X_pool),
-                                 readouts.penultimate_features(classifier, X_labeled))
-        autoencoder = self._latent_autoencoder(classifier, X_pool, X_labeled)
+        view = readouts.model_view(classifier)
+        readouts.final_estimator(view)  # fitted, before any autoencoder work
+        X_labeled, _ = readouts.labeled_set(view)
+        if self._uses_features(view):
+            return min_distances(readouts.penultimate_features(view, X_pool),
+                                 readouts.penultimate_features(view, X_labeled))
+        autoencoder = self._latent_autoencoder(view, X_pool, X_labeled)
         return min_distances(autoencoder.transform(X_pool), autoencoder.transform(X_labeled))
 
     def score_samples(self, classifier, X_pool):
@@ -454,13 +456,13 @@ class IBALD(IBAL):
         if not isinstance(self.gamma, numbers.Real) or isinstance(self.gamma, bool) or \
                 not np.isfinite(self.gamma) or self.gamma < 0:
             raise ValueError(f"gamma must be a finite number >= 0, got {self.gamma!r}.")
-        proba, features, labeled_features, labeled_classes, estimator = _pool_and_labeled(
-            classifier, X_pool)
+        view = readouts.model_view(classifier)
+        proba, features, labeled_features, labeled_classes, _ = _pool_and_labeled(view, X_pool)
         values = ibal_values(proba, features, labeled_features, labeled_classes, self.reading)
-        if self._uses_features(estimator):
+        if self._uses_features(view):
             dist = min_distances(features, labeled_features)
         else:
-            dist = self.distances(classifier, X_pool)
+            dist = self.distances(view, X_pool)
         top = dist.max()
         dist = dist / top if top > 0 else np.zeros_like(dist)
         return self.gamma * dist - _unit_interval(values)

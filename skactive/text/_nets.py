@@ -11,7 +11,7 @@ and expose what the readouts need besides ``forward``:
   skactive network;
 - ``gradient_taps(tokens)``: the logits and, for every trainable linear map, its output and
   the Gram matrix of its inputs over positions, from which the per-sample parameter gradients'
-  inner products follow exactly (see :func:`skactive._text_readouts.text_gradient_gram`).
+  inner products follow exactly (see :func:`skactive.readouts.text_gradient_gram`).
 
 Padding never changes an output or a gradient: the CNN zeroes padded word vectors and pools
 only over windows that hold a real word; the BiLSTM runs packed sequences.

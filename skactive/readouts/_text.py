@@ -1,4 +1,4 @@
-"""Per-word readouts of the text classifiers, re-exported by :mod:`skactive.readouts`.
+"""Per-word readouts of the text classifiers.
 
 Text networks expose ``embed(tokens)`` and ``forward_from_embeddings(E, mask)``, so gradients
 with respect to each word's vector e_ij come from one backward pass per slice of the pool (per
@@ -11,27 +11,20 @@ positions have zero gradient and are left out of every mean, max and argmax.
 import numpy as np
 import torch
 
-from .text._vocabulary import PAD_ID
+from ..text import PAD_ID
+from ._view import batch_rows, model_view, neural_view
 
 
 def _text_view(classifier, X, readout):
-    from .readouts import neural_view  # not at import time: readouts imports this module
-
-    estimator, X = neural_view(classifier, X, readout)
-    if getattr(estimator, "_input_kind", "table") != "text":
+    view = model_view(classifier)
+    estimator, X = neural_view(view, X, readout)
+    if view.input_kind != "text":
         raise TypeError(
             f"{readout} reads per-word gradients of a text classifier (TextCNNClassifier, "
             f"BiLSTMClassifier); {type(estimator).__name__} reads tables: use "
             "readouts.input_gradients for it."
         )
     return estimator, X
-
-
-def _rows(estimator, batch_size, values_per_row):
-    from .readouts import PER_SAMPLE_GRADIENT_BUDGET
-
-    batch_size = batch_size or estimator._inference_batch_size
-    return max(1, min(batch_size, PER_SAMPLE_GRADIENT_BUDGET // max(1, values_per_row)))
 
 
 def _check_target(target):
@@ -98,7 +91,7 @@ def word_gradients(classifier, X, *, target="logit", batch_size=None):
     dim = module.embedding.embedding_dim
     out = np.zeros((len(X), X.shape[1], dim), dtype=np.float32)
     with estimator.threads():
-        for idx, tokens in estimator.iter_input_batches(X, _rows(estimator, batch_size,
+        for idx, tokens in estimator.iter_input_batches(X, batch_rows(estimator, batch_size,
                                                                2 * X.shape[1] * dim)):
             grad, _ = _interpretations(module, tokens, target)
             out[idx, :tokens.shape[1]] = grad.cpu().numpy()
@@ -152,7 +145,7 @@ def word_interpretations(classifier, X, *, target="logit", batch_size=None):
     estimator, X = _text_view(classifier, X, "word_interpretations")
     module = estimator.inference_module()
     dim = module.embedding.embedding_dim
-    rows = _rows(estimator, batch_size, 3 * X.shape[1] * dim)
+    rows = batch_rows(estimator, batch_size, 3 * X.shape[1] * dim)
     total = torch.zeros(dim, dtype=torch.float64)
     with estimator.threads():
         for _, tokens in estimator.iter_input_batches(X, rows):  # pass 1: I_bar
@@ -204,7 +197,7 @@ def expected_word_gradient_norms(classifier, X, *, batch_size=None):
     module = estimator.inference_module()
     n_classes = len(estimator.classes_)
     dim = module.embedding.embedding_dim
-    rows = _rows(estimator, batch_size, (n_classes + 1) * X.shape[1] * dim)
+    rows = batch_rows(estimator, batch_size, (n_classes + 1) * X.shape[1] * dim)
     eye = torch.eye(n_classes, device=estimator.device)
     out = np.empty(len(X), dtype=np.float32)
     with estimator.threads():
