@@ -365,7 +365,7 @@ def cmd_strategies(args):
 
 
 def cmd_query(args):
-    from .experiment import query_pool
+    from .labeling import query_pool
 
     table = query_pool(
         args.labeled, args.pool, target=args.target, text=args.text, drop=args.drop,

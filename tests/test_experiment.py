@@ -339,12 +339,8 @@ def test_make_model_pipelines():
 def test_make_model_text_or_clear_error():
     texts = Dataset("words", ["good film", "bad film", "fine", "awful"], [1, 0, 1, 0],
                     input_kind="text")
-    if hasattr(skactive, "TextCNNClassifier"):
-        assert isinstance(make_model("auto", texts), skactive.TextCNNClassifier)
-        assert isinstance(make_model("bilstm", texts), skactive.BiLSTMClassifier)
-    else:
-        with pytest.raises(NotImplementedError, match="TextCNNClassifier"):
-            make_model("auto", texts)
+    assert isinstance(make_model("auto", texts), skactive.TextCNNClassifier)
+    assert isinstance(make_model("bilstm", texts), skactive.BiLSTMClassifier)
     with pytest.raises(ValueError, match="reads tables"):
         make_model("mlp", texts)
 

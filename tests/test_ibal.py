@@ -234,9 +234,7 @@ def test_pipeline_and_pandas(data):
 
 # --------------------------------------------------------------------------- text models
 def test_text_classifier_uses_sentence_representation():
-    TextCNN = getattr(skactive, "TextCNNClassifier", None)
-    if TextCNN is None:
-        pytest.skip("skactive.TextCNNClassifier is not available")
+    TextCNN = skactive.TextCNNClassifier
     rng = np.random.RandomState(0)
     words = ["good", "great", "fine", "bad", "awful", "poor", "film", "plot", "the", "a"]
     texts = np.array([" ".join(rng.choice(words, size=6)) for _ in range(80)], dtype=object)

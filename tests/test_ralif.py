@@ -286,9 +286,7 @@ def test_in_skactive_loop():
 
 
 def test_text_classifier():
-    TextCNN = getattr(skactive, "TextCNNClassifier", None)
-    if TextCNN is None:
-        pytest.skip("skactive.TextCNNClassifier is not available")
+    TextCNN = skactive.TextCNNClassifier
     rng = np.random.RandomState(0)
     words = ["good", "great", "fine", "bad", "awful", "poor", "film", "plot", "the", "a"]
     texts = np.array([" ".join(rng.choice(words, size=6)) for _ in range(80)], dtype=object)

@@ -1,8 +1,7 @@
 """The conformance battery every registered query strategy runs.
 
 Each check is parametrised over :func:`skactive.strategies.strategy_names`, so a new strategy
-joins by being registered; names whose class is not in this version (``get_strategy`` raises
-NotImplementedError) are skipped. Text-only strategies (``TEXT_ONLY``) run on a small text model
+joins by being registered. Text-only strategies (``TEXT_ONLY``) run on a small text model
 and a pool of sentences; every other strategy on a small MLP and a numeric pool.
 
 To add a strategy: register it in ``skactive/strategies/_registry.py``; if it only reads text,
@@ -46,10 +45,7 @@ FAST_PARAMS = _fast_params
 
 def make_strategy(name):
     """The registered strategy with fixture-friendly parameters and random_state=0."""
-    try:
-        strategy = get_strategy(name)
-    except NotImplementedError as exc:
-        pytest.skip(str(exc))
+    strategy = get_strategy(name)
     params = FAST_PARAMS(name)
     if "random_state" in strategy.get_params(deep=False):
         params["random_state"] = 0
@@ -86,10 +82,8 @@ def table_case():
 
 @pytest.fixture(scope="module")
 def text_case():
-    try:
-        from skactive import TextCNNClassifier
-    except ImportError:
-        pytest.skip("no text classifier in this version of skactive")
+    from skactive import TextCNNClassifier
+
     words = np.array(["good", "bad", "fun", "dull", "plot", "film", "great", "awful"])
     rng = np.random.RandomState(0)
     y = rng.randint(0, 2, 120)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 import torch
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
@@ -367,8 +367,6 @@ def test_defaults_follow_the_papers():
     assert cnn._predict_dtype == torch.float64 and cnn._inference_batch_size == 512
 
 
-@pytest.mark.skipif(not hasattr(BaseEstimator, "__sklearn_tags__"),
-                    reason="scikit-learn < 1.6 has no __sklearn_tags__")
 def test_scikit_learn_tags_say_text():
     tags = TextCNNClassifier().__sklearn_tags__()
     assert tags.input_tags.string and not tags.input_tags.two_d_array

@@ -67,9 +67,7 @@ def mr_subsample(mr):
 def test_ten_round_loop_on_mr(mr_subsample, Model, strategy_name):
     import skactive.strategies as strategies
 
-    cls = getattr(strategies, strategy_name, None)
-    if cls is None:
-        pytest.skip(f"{strategy_name} is not in skactive.strategies yet")
+    cls = getattr(strategies, strategy_name)
     X, y, embedding = mr_subsample
     params = {"random_state": 0} if "random_state" in cls().get_params() else {}
     params.update(FAST_PARAMS.get(strategy_name, {}))

@@ -265,9 +265,7 @@ STRATEGIES = ["RandomSampling", "LeastConfidence", "MarginSampling", "EntropySam
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("strategy_name", STRATEGIES)
 def test_every_strategy_queries_text_models(kind, strategy_name):
-    cls = getattr(strategies, strategy_name, None)
-    if cls is None:
-        pytest.skip(f"{strategy_name} is not in skactive.strategies yet")
+    cls = getattr(strategies, strategy_name)
     params = {"random_state": 0} if "random_state" in cls().get_params() else {}
     learner = ActiveLearner(tiny(kind, max_epochs=2), cls(**params), X_training=X[:20],
                             y_training=Y[:20])
@@ -280,9 +278,7 @@ def test_every_strategy_queries_text_models(kind, strategy_name):
 
 
 def test_dami_runs_on_both_text_models(models):
-    dami = getattr(strategies, "DAMI", None)
-    if dami is None:
-        pytest.skip("DAMI is not in skactive.strategies yet")
+    dami = strategies.DAMI
     for kind in KINDS:
         idx, _ = dami(random_state=0)(models[kind, False], POOL, n_instances=3)
         r, _ = readouts.word_interpretations(models[kind, False], POOL)

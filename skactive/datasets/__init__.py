@@ -9,19 +9,22 @@
   the tables and sentence files you bring.
 - :func:`make_sigmoid` and :func:`make_ibal` generate the synthetic data of the
   DAMI and IBAL papers.
+- :func:`read_text`, :func:`iter_lines` and :func:`sniff_separator` are the file
+  readers the loaders share, for code that reads the same files (the labeling path).
 
 Nothing in this subpackage accesses the network.
 """
 
-from ._base import get_data_home
+from ._base import get_data_home, iter_lines, read_text
 from ._external import load_employee, load_mr
 from ._shipped import load_telescope
 from ._synthetic import make_ibal, make_sigmoid
-from ._table import load_table, make_table_preprocessor
+from ._table import load_table, make_table_preprocessor, sniff_separator
 from ._text import load_text
 
 __all__ = [
     "get_data_home",
+    "iter_lines",
     "load_employee",
     "load_mr",
     "load_table",
@@ -30,4 +33,6 @@ __all__ = [
     "make_ibal",
     "make_sigmoid",
     "make_table_preprocessor",
+    "read_text",
+    "sniff_separator",
 ]

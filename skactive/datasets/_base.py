@@ -166,12 +166,33 @@ def _suggest_encoding(raw):
         return "latin-1"
 
 
-def _read_text(path, encoding):
+def read_text(path, encoding="utf-8"):
     """Read and decode a whole (optionally .gz/.bz2/.xz compressed) file.
 
     A decoding failure becomes a ValueError that names the file, the byte
     offset and line of the first bad byte, and the encoding to try instead.
     A UTF-8 byte-order mark is removed.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file; a ``.gz``, ``.bz2`` or ``.xz`` suffix is decompressed.
+    encoding : str, default="utf-8"
+        Text encoding.
+
+    Returns
+    -------
+    str
+        The decoded text, without a byte-order mark.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from skactive.datasets import read_text
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "notes.txt"
+    >>> _ = path.write_bytes(b"\\xef\\xbb\\xbfcaf\\xc3\\xa9\\n")
+    >>> read_text(path)
+    'café\\n'
     """
     codec = _check_encoding(encoding)
     raw = _read_bytes(path)
@@ -194,13 +215,30 @@ def _read_text(path, encoding):
     return text
 
 
-def _iter_lines(text):
+def iter_lines(text):
     """Yield ``(line_number, line)`` for each non-empty line of ``text``.
 
     Lines end at ``\\n``, ``\\r\\n`` or ``\\r`` only -- not at the other
     boundaries ``str.splitlines`` knows (U+0085, U+2028, ...), which occur
     inside sentences of latin-1 decoded text.  Trailing ASCII whitespace is
     stripped; lines that are then empty are skipped.
+
+    Parameters
+    ----------
+    text : str
+        Decoded file content, for example from :func:`read_text`.
+
+    Yields
+    ------
+    line_number : int
+        1-based.
+    line : str
+
+    Examples
+    --------
+    >>> from skactive.datasets import iter_lines
+    >>> list(iter_lines("first\\r\\n\\n  \\nsecond  "))
+    [(1, 'first'), (4, 'second')]
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for number, line in enumerate(text.split("\n"), start=1):

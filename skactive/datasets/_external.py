@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ._base import _check_file, _iter_lines, _load_descr, _read_text, _resolve_data_home
+from ._base import _check_file, _load_descr, _resolve_data_home, iter_lines, read_text
 
 __all__ = ["load_employee", "load_mr"]
 
@@ -226,7 +226,7 @@ def load_mr(data_home=None, *, encoding="latin-1", return_X_y=False, as_frame=Fa
     }
     sentences, labels, filenames = [], [], []
     for label, path in paths.items():
-        lines = [line for _, line in _iter_lines(_read_text(path, encoding))]
+        lines = [line for _, line in iter_lines(read_text(path, encoding))]
         sentences.extend(lines)
         labels.extend([label] * len(lines))
         filenames.append(str(path))

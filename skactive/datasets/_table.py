@@ -12,7 +12,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils import Bunch
 
-from ._base import _OPENERS, _read_text
+from ._base import _OPENERS, read_text
 
 __all__ = ["load_table", "make_table_preprocessor"]
 
@@ -25,8 +25,27 @@ def _table_suffix(path):
     return suffixes[-1] if suffixes else ""
 
 
-def _sniff_sep(path, text):
-    """Choose ',' or a tab from the header line, using the extension to break ties."""
+def sniff_separator(path, text):
+    """Choose ',' or a tab from the header line, using the extension to break ties.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file's name (``.tsv``/``.tab`` or ``.csv`` break ties).
+    text : str
+        The file's content.
+
+    Returns
+    -------
+    str
+        ``','`` or a tab.
+
+    Examples
+    --------
+    >>> from skactive.datasets import sniff_separator
+    >>> sniff_separator("data.txt", "a\\tb\\n1\\t2\\n"), sniff_separator("data.csv", "a\\n1\\n")
+    ('\\t', ',')
+    """
     header = next((line for line in text.split("\n") if line.strip()), "")
     tabs, commas = header.count("\t"), header.count(",")
     if tabs and not commas:
@@ -138,11 +157,11 @@ def load_table(path, target, *, drop=None, sep=None, encoding="utf-8", return_X_
     if not isinstance(target, str):
         raise TypeError(f"target must be a column name (str), got {type(target).__name__}.")
     drop = _as_column_list(drop, "drop")
-    text = _read_text(path, encoding)
+    text = read_text(path, encoding)
     if not text.strip():
         raise ValueError(f"{path} is empty: expected a header row and data rows.")
     if sep is None:
-        sep = _sniff_sep(path, text)
+        sep = sniff_separator(path, text)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, skip_blank_lines=True)
     except pd.errors.EmptyDataError:

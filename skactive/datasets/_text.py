@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._base import _check_encoding, _iter_lines, _read_text
+from ._base import _check_encoding, iter_lines, read_text
 
 __all__ = ["load_text"]
 
@@ -16,7 +16,7 @@ _TEXT_FORMATS = ("auto", "lines", "tsv")
 
 
 def _read_sentences(path, encoding):
-    return list(_iter_lines(_read_text(path, encoding)))
+    return list(iter_lines(read_text(path, encoding)))
 
 
 def _parse_tsv(path, numbered_lines):

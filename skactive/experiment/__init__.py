@@ -9,16 +9,16 @@ table of areas under the curves, query times, and ``report.md``.
 
 from ._data import DATASETS, Dataset, dataset_from_table, dataset_from_text, load_dataset
 from ._metrics import METRICS, default_metric, evaluate
-from ._models import make_model, model_names
+from ._models import fit_text_embedding, make_model, model_names, resolve_model_name
 from ._protocol import (
     initial_labeled,
     labeling_schedule,
     repeat_seed,
     split_indices,
 )
-from ._query import query_pool
 from ._results import COLUMNS, TIMING_COLUMNS, read_results
-from ._runner import canonical_strategy_name, run_experiment
+from ..strategies import canonical_strategy_name
+from ._runner import run_experiment
 from .summary import curve_area, learning_curves, pairwise_matrix, query_times, scores
 from .report import write_report
 
@@ -34,6 +34,7 @@ __all__ = [
     "dataset_from_text",
     "default_metric",
     "evaluate",
+    "fit_text_embedding",
     "initial_labeled",
     "labeling_schedule",
     "learning_curves",
@@ -41,12 +42,22 @@ __all__ = [
     "make_model",
     "model_names",
     "pairwise_matrix",
-    "query_pool",
+    "query_pool",  # moved to skactive.labeling; kept importable from here
     "query_times",
     "read_results",
+    "resolve_model_name",
     "repeat_seed",
     "run_experiment",
     "scores",
     "split_indices",
     "write_report",
 ]
+
+
+def __getattr__(name):
+    # query_pool moved to skactive.labeling, which imports this package: resolved on first use
+    if name == "query_pool":
+        from ..labeling import query_pool
+
+        return query_pool
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -32,7 +32,30 @@ def model_names():
 
 
 def resolve_model_name(model, input_kind):
-    """The model name to use: ``'auto'`` is ``'mlp'`` for tables and ``'textcnn'`` for text."""
+    """The model name to use: ``'auto'`` is ``'mlp'`` for tables and ``'textcnn'`` for text.
+
+    Parameters
+    ----------
+    model : str or callable
+        A name of :func:`model_names`, ``'auto'``, or a factory (its ``__name__`` is used).
+    input_kind : {'table', 'text'}
+        What the data are.
+
+    Returns
+    -------
+    name : str
+
+    Raises
+    ------
+    ValueError
+        For an unknown name or a model that reads the other kind of data.
+
+    Examples
+    --------
+    >>> from skactive.experiment import resolve_model_name
+    >>> resolve_model_name("auto", "text"), resolve_model_name("MLP", "table")
+    ('textcnn', 'mlp')
+    """
     if callable(model):
         return getattr(model, "__name__", type(model).__name__)
     key = str(model).strip().lower()
@@ -50,18 +73,11 @@ def resolve_model_name(model, input_kind):
 
 
 def _model_class(name):
-    class_name = MODELS[name][0]
-    module = importlib.import_module("skactive")
-    try:
-        return getattr(module, class_name)
-    except AttributeError:
-        raise NotImplementedError(
-            f"Model {name!r} ({class_name}) is not available in this version of skactive."
-        ) from None
+    return getattr(importlib.import_module("skactive"), MODELS[name][0])
 
 
 def check_model_available(model, input_kind):
-    """Raise early (ValueError / NotImplementedError) when ``model`` cannot be built."""
+    """Raise a ValueError early when ``model`` cannot be built for ``input_kind``."""
     name = resolve_model_name(model, input_kind)
     if not callable(model):
         _model_class(name)
@@ -73,6 +89,28 @@ def fit_text_embedding(texts, *, random_state=None, params=None):
 
     Returns None when ``params`` already chooses an ``embedding`` (e.g. ``'random'``), so the
     user's choice stands. The vector size follows ``params['embedding_dim']`` (default 100).
+
+    Parameters
+    ----------
+    texts : 1-D array-like of str
+        Every sentence at hand (labeled and pool).
+    random_state : int or None, default=None
+    params : dict or None, default=None
+        The classifier parameters (``embedding``, ``embedding_dim``).
+
+    Returns
+    -------
+    embedding : Word2VecEmbedding or None
+
+    Examples
+    --------
+    >>> from skactive.experiment import fit_text_embedding
+    >>> fit_text_embedding(["a b"], params={"embedding": "random"}) is None
+    True
+    >>> vectors = fit_text_embedding(["good fun", "bad dull"] * 5, random_state=0,
+    ...                              params={"embedding_dim": 8})
+    >>> type(vectors).__name__
+    'Word2VecEmbedding'
     """
     params = params or {}
     if "embedding" in params:

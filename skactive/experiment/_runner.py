@@ -11,8 +11,7 @@ from sklearn.base import clone
 
 from .. import __version__
 from ..learner import ActiveLearner
-from ..strategies import get_strategy
-from ..strategies import _registry
+from ..strategies import canonical_strategy_name, get_strategy
 from ..utils._data import take_rows
 from . import _protocol as protocol
 from ._data import Dataset, load_dataset
@@ -27,24 +26,6 @@ PROTOCOL_KEYS = ("seed", "initial", "step", "until", "test_size", "validation_si
 
 
 # ----------------------------------------------------------------------------- strategies
-def canonical_strategy_name(name):
-    """The registry's short name for ``name`` (case-insensitive, aliases resolved).
-
-    Raises ValueError for an unknown name and NotImplementedError for a strategy this
-    installation does not have.
-
-    Examples
-    --------
-    >>> from skactive.experiment import canonical_strategy_name
-    >>> canonical_strategy_name("Least_Confidence"), canonical_strategy_name("uncertainty")
-    ('least-confidence', 'least-confidence')
-    """
-    key = str(name).strip().lower().replace("_", "-").replace(" ", "-")
-    key = _registry._ALIASES.get(key, key)
-    get_strategy(key)  # unknown: ValueError; not implemented yet: NotImplementedError
-    return key
-
-
 def _resolve_strategies(strategies):
     """``{short name: unfitted strategy object}`` from names or a ``{name: object}`` dict."""
     if isinstance(strategies, str):
@@ -69,7 +50,11 @@ def _resolve_strategies(strategies):
 
 
 def _seed_strategy(strategy, seed):
-    """Give the strategy this round's seed (in place), when it has a ``random_state``."""
+    """Give the task's own clone of the strategy this round's seed.
+
+    In place on purpose: the clone belongs to one learning curve, and what a strategy keeps
+    between rounds (IBAL-D's autoencoder, fitted once on the training rows) must survive.
+    """
     if hasattr(strategy, "get_params") and "random_state" in strategy.get_params(deep=False):
         strategy.set_params(random_state=seed)
     return strategy

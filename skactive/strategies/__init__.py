@@ -7,7 +7,9 @@ Every strategy follows modAL's protocol,
 
 from ._badge import BADGE
 from ._bald import BALD, mutual_information
-from ._base import QueryStrategy, ScoreBasedStrategy, check_query_size, top_n
+from ._base import (
+    QueryStrategy, ScoreBasedStrategy, check_query_size, seeded_strategy, top_n,
+)
 from ._coreset import CoreSet
 from ._dami import DAMI
 from ._egl import EGL
@@ -15,7 +17,7 @@ from ._egl_word import EGLWord
 from ._ibal import IBAL, IBALD
 from ._ralif import RALIF
 from ._random import RandomSampling
-from ._registry import get_strategy, strategy_names
+from ._registry import canonical_strategy_name, get_strategy, strategy_names
 from ._uncertainty import (
     EntropySampling,
     LeastConfidence,
@@ -33,6 +35,8 @@ __all__ = [
     "ScoreBasedStrategy",
     "check_query_size",
     "top_n",
+    "seeded_strategy",
+    "canonical_strategy_name",
     "get_strategy",
     "strategy_names",
     "RandomSampling",

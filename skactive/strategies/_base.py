@@ -3,7 +3,7 @@
 import numbers
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 
 from ..readouts import model_view
 from ..utils._data import num_samples
@@ -83,6 +83,36 @@ def top_n(scores, n_instances):
         candidates = np.concatenate([above, tied])
     order = np.lexsort((candidates, -scores[candidates]))
     return candidates[order].astype(np.intp)
+
+
+def seeded_strategy(strategy, random_state):
+    """A clone of ``strategy`` seeded with ``random_state``; ``strategy`` is left as it was.
+
+    A strategy without a ``random_state`` parameter is cloned unchanged; a plain function (a
+    modAL-protocol strategy that is no estimator) is returned as it is.
+
+    Parameters
+    ----------
+    strategy : QueryStrategy or callable
+    random_state : int, RandomState instance or None
+
+    Returns
+    -------
+    strategy : QueryStrategy or callable
+
+    Examples
+    --------
+    >>> from skactive.strategies import BALD, seeded_strategy
+    >>> original = BALD()
+    >>> seeded_strategy(original, 3), original
+    (BALD(random_state=3), BALD())
+    """
+    if not hasattr(strategy, "get_params"):
+        return strategy
+    strategy = clone(strategy)
+    if "random_state" in strategy.get_params(deep=False):
+        strategy.set_params(random_state=random_state)
+    return strategy
 
 
 class QueryStrategy(BaseEstimator):

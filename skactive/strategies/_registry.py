@@ -33,6 +33,39 @@ def strategy_names():
     return list(_STRATEGIES)
 
 
+def canonical_strategy_name(name):
+    """The registry's short name for ``name`` (case-insensitive, aliases resolved).
+
+    Parameters
+    ----------
+    name : str
+        A short name or alias; ``'_'`` and ``' '`` work as ``'-'``.
+
+    Returns
+    -------
+    key : str
+        One of :func:`strategy_names`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the known ones.
+
+    Examples
+    --------
+    >>> from skactive.strategies import canonical_strategy_name
+    >>> canonical_strategy_name("Least_Confidence"), canonical_strategy_name("uncertainty")
+    ('least-confidence', 'least-confidence')
+    """
+    key = str(name).strip().lower().replace("_", "-").replace(" ", "-")
+    key = _ALIASES.get(key, key)
+    if key not in _STRATEGIES:
+        raise ValueError(
+            f"Unknown strategy {name!r}; choose from: {', '.join(_STRATEGIES)}."
+        )
+    return key
+
+
 def get_strategy(name, **params):
     """A new strategy object from its short name (case-insensitive; '_' or ' ' work as '-').
 
@@ -53,18 +86,7 @@ def get_strategy(name, **params):
     >>> get_strategy("Least_Confidence")
     LeastConfidence()
     """
-    key = str(name).strip().lower().replace("_", "-").replace(" ", "-")
-    key = _ALIASES.get(key, key)
-    if key not in _STRATEGIES:
-        raise ValueError(
-            f"Unknown strategy {name!r}; choose from: {', '.join(_STRATEGIES)}."
-        )
-    class_name, fixed = _STRATEGIES[key]
-    module = importlib.import_module("skactive.strategies")
-    try:
-        cls = getattr(module, class_name)
-    except AttributeError:
-        raise NotImplementedError(
-            f"Strategy {key!r} ({class_name}) is not available in this version of skactive."
-        ) from None
+    class_name, fixed = _STRATEGIES[canonical_strategy_name(name)]
+    # by name: the strategy modules import the package that holds this registry
+    cls = getattr(importlib.import_module("skactive.strategies"), class_name)
     return cls(**{**fixed, **params})

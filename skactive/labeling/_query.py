@@ -6,13 +6,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..datasets._base import _iter_lines, _read_text
-from ..datasets._table import _sniff_sep
+from ..datasets import iter_lines as _iter_lines
+from ..datasets import read_text as _read_text
+from ..datasets import sniff_separator as _sniff_sep
+from ..experiment import dataset_from_table, dataset_from_text, make_model
+from ..experiment import fit_text_embedding, resolve_model_name
 from ..learner import ActiveLearner
-from ..strategies import get_strategy
-from ._data import dataset_from_table, dataset_from_text
-from ._models import fit_text_embedding, make_model, resolve_model_name
-from ._runner import _seed_strategy, canonical_strategy_name
+from ..strategies import canonical_strategy_name, get_strategy
+from ..strategies import seeded_strategy as _seed_strategy
 
 
 def _read_pool_table(path, columns, *, target, sep, encoding):
@@ -71,7 +72,7 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
     n : int, default=10
         Number of rows to pick.
     model : str, default='auto'
-        See :func:`make_model`.
+        See :func:`skactive.experiment.make_model`.
     model_params : dict, default=None
         Classifier parameters, e.g. ``{'max_epochs': 50}``.
     seed : int, default=0
@@ -93,7 +94,7 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
     --------
     >>> import pathlib, tempfile
     >>> import numpy as np, pandas as pd
-    >>> from skactive.experiment import query_pool
+    >>> from skactive.labeling import query_pool
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(size=(60, 2))
