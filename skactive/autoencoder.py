@@ -10,49 +10,15 @@ import numbers
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping
 from torch import nn
 
-from ._compat import validate_data
 from ._threads import resolve_n_threads, torch_threads
-from .base import _check_positive, _silent, resolve_optimizer
-
-
-class AutoencoderModule(nn.Module):
-    """Fully connected ReLU encoder and mirrored decoder; the latent layer is linear.
-
-    Parameters
-    ----------
-    n_features : int
-        Width of the input (and of the reconstruction).
-    latent_dim : int
-        Width of the code z(x).
-    hidden_layer_sizes : tuple of int, default=(16,)
-        Hidden widths of the encoder; the decoder uses them in reverse order.
-
-    Examples
-    --------
-    >>> import torch
-    >>> from skactive.autoencoder import AutoencoderModule
-    >>> ae = AutoencoderModule(n_features=5, latent_dim=2)
-    >>> ae.encode(torch.zeros(3, 5)).shape, ae(torch.zeros(3, 5)).shape
-    (torch.Size([3, 2]), torch.Size([3, 5]))
-    """
-
-    def __init__(self, n_features, latent_dim, hidden_layer_sizes=(16,)):
-        super().__init__()
-        self.encoder = _stack([n_features, *hidden_layer_sizes, latent_dim])
-        self.decoder = _stack([latent_dim, *reversed(hidden_layer_sizes), n_features])
-
-    def encode(self, x):
-        """Latent code z(x)."""
-        return self.encoder(x)
-
-    def forward(self, x):
-        return self.decoder(self.encoder(x))
+from .base import _silent, resolve_optimizer, train_net
+from .nets import AutoencoderModule
+from .utils import check_positive, validate_data
 
 
 class _SliceBatches:
@@ -76,15 +42,6 @@ class _SliceBatches:
             idx = slice(start, start + self.batch_size) if order is None else \
                 order[start:start + self.batch_size]
             yield self.X[idx], self.y[idx]
-
-
-def _stack(widths):
-    layers = []
-    for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
-        layers.append(nn.Linear(a, b))
-        if i < len(widths) - 2:  # no activation on the code or the reconstruction
-            layers.append(nn.ReLU())
-    return nn.Sequential(*layers)
 
 
 class MLPAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -183,12 +140,12 @@ class MLPAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         self.verbose = verbose
 
     def _check_params(self, n_features):
-        _check_positive("learning_rate", self.learning_rate)
-        _check_positive("max_epochs", self.max_epochs, integral=True)
-        _check_positive("batch_size", self.batch_size, integral=True)
-        _check_positive("tol", self.tol, allow_zero=True)
+        check_positive("learning_rate", self.learning_rate)
+        check_positive("max_epochs", self.max_epochs, integral=True)
+        check_positive("batch_size", self.batch_size, integral=True)
+        check_positive("tol", self.tol, allow_zero=True)
         if self.n_iter_no_change is not None:
-            _check_positive("n_iter_no_change", self.n_iter_no_change, integral=True)
+            check_positive("n_iter_no_change", self.n_iter_no_change, integral=True)
         sizes = self.hidden_layer_sizes
         sizes = (sizes,) if isinstance(sizes, numbers.Integral) else tuple(sizes)
         if any(not isinstance(s, numbers.Integral) or s < 1 for s in sizes):
@@ -226,17 +183,15 @@ class MLPAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
             self.mean_ = np.zeros(X.shape[1], dtype=np.float32)
             self.scale_ = np.ones(X.shape[1], dtype=np.float32)
         Xs = torch.as_tensor((X - self.mean_) / self.scale_)
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        device = torch.device(self.device)
         callbacks = []
         if self.n_iter_no_change is not None:
             callbacks.append(("early_stopping", EarlyStopping(
                 monitor="train_loss", patience=self.n_iter_no_change, threshold=self.tol,
                 threshold_mode="abs", sink=print if self.verbose else _silent)))
-        with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
-            torch.manual_seed(seed)
+
+        def build(seed):
             module = AutoencoderModule(X.shape[1], self.latent_dim_, sizes)
-            net = NeuralNet(
+            return module, NeuralNet(
                 module,
                 criterion=nn.MSELoss,
                 optimizer=resolve_optimizer("adam"),
@@ -251,12 +206,8 @@ class MLPAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
                 device=self.device,
                 verbose=int(self.verbose),
             )
-            with torch_threads(resolve_n_threads(self.n_threads, module, self.device)):
-                net.fit(Xs, Xs)
-        self.net_ = net
-        self.n_iter_ = len(net.history)
-        self.loss_curve_ = list(net.history[:, "train_loss"])
-        return self
+
+        return train_net(self, build, Xs, Xs)
 
     def transform(self, X):
         """Latent code z(x) of every sample.

@@ -8,12 +8,10 @@ control and batched inference live here once. A subclass says how to validate it
 """
 
 import copy
-import numbers
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
@@ -21,6 +19,7 @@ from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
 
 from ._threads import resolve_n_threads, torch_threads
+from .utils import check_positive, derive_seed
 
 _OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -52,14 +51,35 @@ def resolve_optimizer(optimizer):
     )
 
 
-def _check_positive(name, value, *, integral=False, allow_zero=False):
-    kind = numbers.Integral if integral else numbers.Real
-    ok = isinstance(value, kind) and not isinstance(value, bool)
-    ok = ok and (value >= 0 if allow_zero else value > 0)
-    if not ok:
-        what = "integer" if integral else "number"
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a {what} {bound}, got {value!r}.")
+def train_net(estimator, build, X, y):
+    """The training scaffold of every skorch-based estimator: seeded, thread-bound, recorded.
+
+    ``build(seed)`` returns ``(module, net)``; it runs under a forked torch RNG seeded from
+    ``estimator.random_state`` (the global RNG is untouched), and ``net.fit(X, y)`` runs with
+    ``estimator.n_threads``. Sets ``net_``, ``n_iter_`` and ``loss_curve_`` on ``estimator``.
+
+    Parameters
+    ----------
+    estimator : estimator with ``random_state``, ``device`` and ``n_threads``
+    build : callable
+        ``build(seed) -> (module, net)``.
+    X, y : tensors or arrays for ``net.fit``
+
+    Returns
+    -------
+    estimator
+    """
+    seed = derive_seed(estimator.random_state)
+    device = torch.device(estimator.device)
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+        torch.manual_seed(seed)
+        module, net = build(seed)
+        with torch_threads(resolve_n_threads(estimator.n_threads, module, estimator.device)):
+            net.fit(X, y)
+    estimator.net_ = net
+    estimator.n_iter_ = len(net.history)
+    estimator.loss_curve_ = list(net.history[:, "train_loss"])
+    return estimator
 
 
 class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
@@ -93,13 +113,13 @@ class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
         return torch.as_tensor(X, dtype=dtype)
 
     def _check_training_params(self):
-        _check_positive("learning_rate", self.learning_rate)
-        _check_positive("max_epochs", self.max_epochs, integral=True)
-        _check_positive("batch_size", self.batch_size, integral=True)
-        _check_positive("weight_decay", self.weight_decay, allow_zero=True)
-        _check_positive("tol", self.tol, allow_zero=True)
+        check_positive("learning_rate", self.learning_rate)
+        check_positive("max_epochs", self.max_epochs, integral=True)
+        check_positive("batch_size", self.batch_size, integral=True)
+        check_positive("weight_decay", self.weight_decay, allow_zero=True)
+        check_positive("tol", self.tol, allow_zero=True)
         if self.n_iter_no_change is not None:
-            _check_positive("n_iter_no_change", self.n_iter_no_change, integral=True)
+            check_positive("n_iter_no_change", self.n_iter_no_change, integral=True)
         if not 0 < self.validation_fraction < 1:
             raise ValueError(
                 f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}."
@@ -131,19 +151,13 @@ class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
                 f"{type(self).__name__} needs samples of at least 2 classes in y; got 1 class "
                 f"({self.classes_[0]!r}). Label samples of another class before fitting."
             )
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        device = torch.device(self.device)
-        rng_devices = [device] if device.type == "cuda" else []
-        with torch.random.fork_rng(devices=rng_devices):
-            torch.manual_seed(seed)
+
+        def build(seed):
             module = self._build_module(X, len(self.classes_))
-            net = self._make_net(module, len(self.classes_), len(y), seed)
-            with torch_threads(resolve_n_threads(self.n_threads, module, self.device)):
-                net.fit(self._input_tensor(X, torch.float32), y_encoded.astype(np.int64))
-        self.net_ = net
-        self.n_iter_ = len(net.history)
-        self.loss_curve_ = list(net.history[:, "train_loss"])
-        return self
+            return module, self._make_net(module, len(self.classes_), len(y), seed)
+
+        return train_net(self, build, self._input_tensor(X, torch.float32),
+                         y_encoded.astype(np.int64))
 
     def _make_net(self, module, n_classes, n_samples, seed):
         callbacks = list(self.callbacks or [])

@@ -9,7 +9,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 
 from .readouts import ModelView
-from .utils._data import append_rows, num_samples, take_rows
+from .utils import append_rows, derive_seed, num_samples, take_rows
 
 
 class ActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -184,7 +184,7 @@ class ActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             if "random_state" in params and params["random_state"] is None:
                 seed = self.random_state
                 if not isinstance(seed, numbers.Integral):
-                    seed = check_random_state(seed).randint(np.iinfo(np.int32).max)
+                    seed = derive_seed(seed)
                 last.set_params(random_state=seed)
         return estimator
 

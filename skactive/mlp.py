@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from ._compat import validate_data
 from .base import BaseNeuralClassifier
 from .nets import MLPModule
+from .utils import validate_data
 
 
 class MLPClassifier(BaseNeuralClassifier):

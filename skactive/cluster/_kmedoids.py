@@ -8,6 +8,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from ..utils import derive_seed, validate_data
 from ._distances import (
     MetricSpace,
     check_metric,
@@ -16,13 +17,6 @@ from ._distances import (
     row_step,
 )
 
-try:  # scikit-learn >= 1.6
-    from sklearn.utils.validation import validate_data as _validate_data
-except ImportError:  # pragma: no cover - scikit-learn 1.5
-    def _validate_data(estimator, X, reset=True, **kwargs):
-        if "ensure_all_finite" in kwargs:
-            kwargs["force_all_finite"] = kwargs.pop("ensure_all_finite")
-        return estimator._validate_data(X, reset=reset, **kwargs)
 
 
 __all__ = [
@@ -80,9 +74,6 @@ _SKLEARN_EXTRA_HINT = (
 )
 
 
-def _seed(rng):
-    """Draw a 31-bit integer seed from a RandomState."""
-    return int(rng.randint(np.iinfo(np.int32).max))
 
 
 def _kmedoids_lib():
@@ -131,7 +122,7 @@ def _fit_full_matrix(space, k, method, max_iter, rng):
     D = dense_dissimilarity(space)
     if method == "fasterpam":
         res = km.fasterpam(D, int(k), max_iter=max_iter, init="random",
-                           random_state=_seed(rng), n_cpu=1)
+                           random_state=derive_seed(rng), n_cpu=1)
     elif method == "pam":
         res = km.pam(D, int(k), max_iter=max_iter, init="build")
     else:  # alternate
@@ -263,7 +254,7 @@ def _fit_clara(space, k, sample_size, max_iter, rng):
     if s > k:
         D = dense_dissimilarity(space, sample)
         res = km.fasterpam(D, int(k), max_iter=max_iter, init="random",
-                           random_state=_seed(rng), n_cpu=1)
+                           random_state=derive_seed(rng), n_cpu=1)
         del D
         medoids = sample[np.asarray(res.medoids, dtype=np.int64)]
     else:  # the sample is the initial medoid set
@@ -295,7 +286,7 @@ def _fit_sklearn_extra(X, k, metric, max_iter, rng):
         raise ImportError(_SKLEARN_EXTRA_HINT) from exc
     est = _SKEKMedoids(n_clusters=k, metric=metric, method="alternate",
                        init="k-medoids++", max_iter=max_iter,
-                       random_state=_seed(rng))
+                       random_state=derive_seed(rng))
     est.fit(X)
     return np.asarray(est.medoid_indices_, dtype=np.int64), int(est.n_iter_)
 
@@ -531,7 +522,7 @@ class KMedoids(ClusterMixin, TransformerMixin, BaseEstimator):
         self : KMedoids
             Fitted estimator.
         """
-        X = _validate_data(self, X, dtype=[np.float64, np.float32],
+        X = validate_data(self, X, dtype=[np.float64, np.float32],
                            ensure_all_finite=True, ensure_min_samples=1)
         n = X.shape[0]
         k = self._check_params(n)
@@ -578,7 +569,7 @@ class KMedoids(ClusterMixin, TransformerMixin, BaseEstimator):
             Nearest medoid (lowest index on ties).
         """
         check_is_fitted(self, "medoid_indices_")
-        X = _validate_data(self, X, reset=False, dtype=[np.float64, np.float32],
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32],
                            ensure_all_finite=True)
         labels, _ = nearest(MetricSpace(X, self.metric), self._centers_space())
         return labels
@@ -597,7 +588,7 @@ class KMedoids(ClusterMixin, TransformerMixin, BaseEstimator):
             Dissimilarities, float64.
         """
         check_is_fitted(self, "medoid_indices_")
-        X = _validate_data(self, X, reset=False, dtype=[np.float64, np.float32],
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32],
                            ensure_all_finite=True)
         space = MetricSpace(X, self.metric)
         centers = self._centers_space()

@@ -7,7 +7,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from .. import datasets as _datasets
-from ..utils._data import num_samples, take_rows
+from ..utils import num_samples, take_rows
 
 #: Names :func:`load_dataset` knows, with their input kind.
 DATASETS = {

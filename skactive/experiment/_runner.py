@@ -1,6 +1,5 @@
 """Simulated active learning runs: the paper's protocol over data sets, strategies and repeats."""
 
-import numbers
 import threading
 import time
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from sklearn.base import clone
 from .. import __version__
 from ..learner import ActiveLearner
 from ..strategies import canonical_strategy_name, get_strategy
-from ..utils._data import take_rows
+from ..utils import check_int, take_rows
 from . import _protocol as protocol
 from ._data import Dataset, load_dataset
 from ._metrics import evaluate
@@ -149,12 +148,6 @@ def _as_datasets(datasets, data_home, max_samples, seed):
     if not out:
         raise ValueError("No data set given.")
     return out
-
-
-def _check_int(name, value, minimum):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def _check_resume(stored, config, folder):
@@ -341,12 +334,12 @@ def run_experiment(
     >>> results.groupby("strategy")["n_labeled"].apply(list).to_dict()
     {'entropy': [21, 42, 63], 'random': [21, 42, 63]}
     """
-    repeats = _check_int("repeats", repeats, 1)
-    seed = _check_int("seed", seed, 0)
+    repeats = check_int("repeats", repeats, 1)
+    seed = check_int("seed", seed, 0)
     if metric not in ("auto", "auc", "accuracy", "f1_macro"):
         raise ValueError(f"metric must be 'auto', 'auc', 'accuracy' or 'f1_macro', got {metric!r}.")
     if max_samples is not None:
-        max_samples = _check_int("max_samples", max_samples, 10)
+        max_samples = check_int("max_samples", max_samples, 10)
     model_params = dict(model_params or {})
     strategies = _resolve_strategies(strategies)
     datasets = _as_datasets(datasets, data_home, max_samples, seed)

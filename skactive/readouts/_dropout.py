@@ -4,9 +4,9 @@ from contextlib import contextmanager
 
 import numpy as np
 import torch
-from sklearn.utils import check_random_state
 
 from ..nets import has_dropout, set_dropout_train
+from ..utils import derive_seed
 from ._view import batch_rows, neural_view
 
 def mc_dropout_probas(classifier, X, *, n_passes=20, random_state=None, batch_size=None):
@@ -56,7 +56,7 @@ def mc_dropout_probas(classifier, X, *, n_passes=20, random_state=None, batch_si
         )
     if n_passes < 1:
         raise ValueError(f"n_passes must be >= 1, got {n_passes!r}.")
-    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
+    seed = derive_seed(random_state)
     n_classes = len(estimator.classes_)
     out = np.empty((n_passes, len(X), n_classes), dtype=np.float32)
     rows = batch_rows(estimator, batch_size, n_passes * n_classes)

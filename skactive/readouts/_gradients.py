@@ -7,6 +7,7 @@ slice do not interact, so the gradient of a summed score holds every per-sample 
 import numpy as np
 import torch
 
+from ..nets import TextNet
 from ._text import text_gradient_gram
 from ._view import batch_rows, model_view, neural_view
 
@@ -104,7 +105,7 @@ def expected_gradient_norms(classifier, X, *, batch_size=None):
     eye = torch.eye(n_classes)
     out = np.empty(len(X), dtype=np.float32)
     gram_fn, values_per_row = _linear_gram(module, n_classes)
-    if hasattr(module, "gradient_taps"):  # a text net: exact per-position factorisation
+    if isinstance(module, TextNet):  # exact per-position factorisation from its taps
         gram_fn, values_per_row = text_gradient_gram(module, n_classes, X.shape[1])
     if gram_fn is None:
         gram_fn, values_per_row = _jacobian_gram(module, n_classes)

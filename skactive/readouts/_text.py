@@ -11,7 +11,7 @@ positions have zero gradient and are left out of every mean, max and argmax.
 import numpy as np
 import torch
 
-from ..text import PAD_ID
+from ..nets import PAD_ID
 from ._view import batch_rows, model_view, neural_view
 
 

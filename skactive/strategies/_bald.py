@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .. import readouts
-from ..utils._data import num_samples, take_rows
+from ..utils import num_samples, take_rows
 from ._base import ScoreBasedStrategy
 
 #: Most float32 values of MC-dropout probabilities held at once (n_passes x rows x classes).

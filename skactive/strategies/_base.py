@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 
 from ..readouts import model_view
-from ..utils._data import num_samples
+from ..utils import num_samples
 
 
 def check_query_size(X_pool, n_instances):

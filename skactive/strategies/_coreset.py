@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import readouts
-from ..utils._data import num_samples
+from ..utils import num_samples
 from ..utils._selection import greedy_k_center
 from ._base import QueryStrategy, check_query_size
 

@@ -38,7 +38,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import readouts
 from ..base import softmax
-from ..utils._data import append_rows
+from ..utils import append_rows
 from ._base import ScoreBasedStrategy
 
 _READINGS = ("pseudo_label", "expected_label")

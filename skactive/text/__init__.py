@@ -8,7 +8,7 @@ text available, for the classifiers to reuse across active learning rounds.
 from ._bilstm import BiLSTMClassifier
 from ._cnn import TextCNNClassifier
 from ._embedding import Word2VecEmbedding
-from ._nets import BiLSTMModule, TextCNNModule
+from ..nets import BiLSTMModule, TextCNNModule
 from ._tokenize import TOKEN_PATTERN, check_texts, tokenize
 from ._vocabulary import PAD_ID, UNK_ID, build_vocabulary, encode
 

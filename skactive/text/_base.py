@@ -4,12 +4,12 @@ import numbers
 
 import numpy as np
 import torch
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch.callbacks import Callback
 from torch.utils.data import DataLoader, Subset, default_collate
 
 from ..base import BaseNeuralClassifier
+from ..utils import derive_seed
 from ._embedding import resolve_embedding
 from ._tokenize import check_texts, tokenize
 from ._vocabulary import N_SPECIAL, PAD_ID, UNK_ID, build_vocabulary, encode
@@ -148,7 +148,7 @@ class BaseTextClassifier(BaseNeuralClassifier):
             raise ValueError(f"X has {len(texts)} texts but y has {len(y)} labels; give one "
                              "label per text.")
         tokens = [tokenize(t) for t in texts]
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        seed = derive_seed(self.random_state)
         self.embedding_ = resolve_embedding(
             self.embedding, tokens, vector_size=self.embedding_dim, min_count=self.min_count,
             random_state=seed,

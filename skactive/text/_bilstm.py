@@ -4,7 +4,7 @@ import numbers
 
 from ._base import BaseTextClassifier
 from ._docs import fill
-from ._nets import BiLSTMModule
+from ..nets import BiLSTMModule
 
 
 class BiLSTMClassifier(BaseTextClassifier):

@@ -4,7 +4,7 @@ import numbers
 
 from ._base import BaseTextClassifier
 from ._docs import fill
-from ._nets import TextCNNModule
+from ..nets import TextCNNModule
 
 
 class TextCNNClassifier(BaseTextClassifier):

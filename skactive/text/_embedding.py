@@ -6,8 +6,8 @@ import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state
 
+from ..utils import derive_seed
 from ._tokenize import check_texts, tokenize
 
 
@@ -138,7 +138,7 @@ class Word2VecEmbedding(BaseEstimator):
         sentences = [tokens for tokens in token_lists if tokens]
         if not sentences:
             raise ValueError("Word2VecEmbedding needs texts with at least one word; all are empty.")
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        seed = derive_seed(self.random_state)
         model = Word2Vec(
             vector_size=self.vector_size,
             window=self.window,

@@ -4,8 +4,7 @@ from collections import Counter
 
 import numpy as np
 
-#: Id of the padding token: padded positions never influence an output or a gradient.
-PAD_ID = 0
+from ..nets import PAD_ID  # the networks' padding row; padded positions never count
 #: Id of the unknown token: words outside the vocabulary, and the one token of an empty text.
 UNK_ID = 1
 #: Number of reserved ids before the first word.

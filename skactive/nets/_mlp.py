@@ -1,9 +1,4 @@
-"""Plain ``torch.nn.Module`` networks behind skactive's classifiers.
-
-Every network exposes the two pieces the readouts need: ``features(x)``, the penultimate
-representation f(x), and ``head``, the final linear layer, so that ``forward(x) ==
-head(features(x))`` returns the pre-softmax scores (logits).
-"""
+"""The fully connected network behind :class:`skactive.MLPClassifier`, and dropout helpers."""
 
 from torch import nn
 
@@ -77,16 +72,47 @@ class MLPModule(nn.Module):
 
 
 def has_dropout(module):
-    """Whether ``module`` contains a dropout layer with a positive rate."""
+    """Whether ``module`` contains a dropout layer with a positive rate.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from skactive.nets import MLPModule, has_dropout
+    >>> has_dropout(MLPModule(4, 2, dropout=0.2)), has_dropout(MLPModule(4, 2))
+    (True, False)
+    """
     return any(isinstance(m, nn.modules.dropout._DropoutNd) and m.p > 0 for m in module.modules())
 
 
 def set_dropout_train(module, active):
-    """Switch only the dropout layers of ``module`` to train (``active=True``) or eval mode."""
+    """Switch only the dropout layers of ``module`` to train (``active=True``) or eval mode.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+    active : bool
+
+    Returns
+    -------
+    module : torch.nn.Module
+        The same module.
+
+    Examples
+    --------
+    >>> from skactive.nets import MLPModule, set_dropout_train
+    >>> net = set_dropout_train(MLPModule(4, 2, dropout=0.2).eval(), True)
+    >>> net.training, net.body[2].training
+    (False, True)
+    """
     for m in module.modules():
         if isinstance(m, nn.modules.dropout._DropoutNd):
             m.train(active)
     return module
 
-
-__all__ = ["MLPModule", "has_dropout", "set_dropout_train"]

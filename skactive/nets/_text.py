@@ -22,7 +22,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from ._vocabulary import PAD_ID
+#: Token id of padding: row 0 of every embedding table (the text vocabulary's id 0).
+PAD_ID = 0
 
 
 class _TextModule(nn.Module):
