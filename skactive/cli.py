@@ -294,9 +294,13 @@ def _run_datasets(args):
 
 def cmd_run(args):
     from .experiment import canonical_strategy_name, run_experiment, write_report
+    from .strategies import check_strategy_applicable, get_strategy
 
-    for name in args.strategies:  # before loading data: fail fast on a typo
-        canonical_strategy_name(name)
+    for name in args.strategies:  # before loading data: fail fast on a typo or a misfit
+        key = canonical_strategy_name(name)
+        if args.data:
+            check_strategy_applicable(get_strategy(key), name=key,
+                                      input_kind="text" if args.text else "table")
     datasets = _run_datasets(args)
     for dataset in datasets:
         size = f"{dataset.n_samples} samples"

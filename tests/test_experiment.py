@@ -469,3 +469,25 @@ def test_public_functions_have_runnable_examples(name):
     result = runner.summarize(verbose=False)
     assert result.attempted > 0, f"{name} has no runnable Examples"
     assert result.failed == 0
+
+
+def test_strategies_that_cannot_run_are_refused_before_any_work(tmp_path, monkeypatch):
+    def no_training(*args, **kwargs):
+        raise AssertionError("a model was trained before the refusal")
+
+    monkeypatch.setattr(_runner, "_simulate", no_training)
+    with pytest.raises(ValueError, match="egl-word reads text only"):
+        run(tmp_path / "egl-word", strategies=["random", "egl-word"])
+    with pytest.raises(ValueError, match="dropout"):
+        run(tmp_path / "bald", strategies=["bald"], model_params={**FAST, "dropout": 0.0})
+    assert not (tmp_path / "egl-word").exists() and not (tmp_path / "bald").exists()
+
+
+def test_bald_gets_dropout_on_the_mlp_unless_set(tmp_path):
+    from skactive.strategies import BALD, EntropySampling
+
+    assert experiment.model_has_dropout("mlp", sigmoid_data(), {}) is False
+    params = _runner.strategy_model_params(BALD(), "mlp", FAST)
+    assert params == {**FAST, "dropout": 0.5}
+    assert _runner.strategy_model_params(BALD(), "mlp", {"dropout": 0.2}) == {"dropout": 0.2}
+    assert _runner.strategy_model_params(EntropySampling(), "mlp", FAST) == FAST

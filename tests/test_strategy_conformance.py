@@ -4,8 +4,9 @@ Each check is parametrised over :func:`skactive.strategies.strategy_names`, so a
 joins by being registered. Text-only strategies (``TEXT_ONLY``) run on a small text model
 and a pool of sentences; every other strategy on a small MLP and a numeric pool.
 
-To add a strategy: register it in ``skactive/strategies/_registry.py``; if it only reads text,
-add its name to ``TEXT_ONLY``; if its defaults are slow on the tiny fixtures, give cheaper
+To add a strategy: register it in ``skactive/strategies/_registry.py``; declare its needs on the
+class (``needs_labeled_set``, ``needs_dropout``, ``input_kinds``) and pin them in
+``NEEDS_LABELED_SET``, ``NEEDS_DROPOUT`` and ``TEXT_ONLY``; if its defaults are slow on the tiny fixtures, give cheaper
 hyper-parameters in ``FAST_PARAMS`` (never turn a check off there).
 """
 
@@ -21,12 +22,16 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skactive import ActiveLearner, MLPClassifier
-from skactive.strategies import get_strategy, strategy_names
+from skactive.strategies import check_strategy_applicable, get_strategy, strategy_names
 
 #: Strategies that only work on text classifiers.
 TEXT_ONLY = {"egl-word"}
 #: Strategies that never look at the model (no model-related errors expected).
 MODEL_FREE = {"random"}
+#: Strategies that read the labeled set: a bare classifier is refused with a TypeError.
+NEEDS_LABELED_SET = {"coreset", "ibal", "ibal-d", "ralif"}
+#: Strategies that sample the model's dropout layers.
+NEEDS_DROPOUT = {"bald"}
 
 
 def _fast_params(name):
@@ -197,15 +202,23 @@ def test_same_random_state_same_indices_on_a_fresh_learner(name, request):
     np.testing.assert_array_equal(runs[0], runs[1])
 
 
+def test_which_strategies_declare_their_needs():
+    declared = {name: get_strategy(name) for name in NAMES}
+    assert {n for n, s in declared.items() if s.needs_labeled_set} == NEEDS_LABELED_SET
+    assert {n for n, s in declared.items() if s.needs_dropout} == NEEDS_DROPOUT
+    assert {n for n, s in declared.items() if "table" not in s.input_kinds} == TEXT_ONLY
+    assert all("text" in s.input_kinds for s in declared.values())
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_bare_classifier_works_or_asks_for_the_labeled_set(name, request, fitted):
     case = case_for(name, request)
     estimator = fitted(case).estimator_
-    try:
-        idx, metrics = make_strategy(name)(estimator, case.pool, n_instances=4)
-    except TypeError as exc:
-        assert "labeled set" in str(exc)
+    if name in NEEDS_LABELED_SET:
+        with pytest.raises(TypeError, match="needs the labeled set"):
+            make_strategy(name)(estimator, case.pool, n_instances=4)
     else:
+        idx, metrics = make_strategy(name)(estimator, case.pool, n_instances=4)
         check_query(idx, metrics, 4, len(case.pool))
 
 
@@ -242,3 +255,19 @@ def test_duplicate_rows_still_give_distinct_indices(name, request, fitted):
     for n in (3, 4, 9, 20):
         idx, metrics = make_strategy(name)(learner, pool, n_instances=n)
         check_query(idx, metrics, n, len(pool))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_applicability_follows_the_declarations(name):
+    strategy = get_strategy(name)
+    for kind in ("table", "text"):
+        if kind in strategy.input_kinds:
+            check_strategy_applicable(strategy, input_kind=kind, has_dropout=True)
+        else:
+            with pytest.raises(ValueError, match=f"{type(strategy).__name__} reads text only"):
+                check_strategy_applicable(strategy, input_kind=kind)
+    if strategy.needs_dropout:
+        with pytest.raises(ValueError, match="dropout"):
+            check_strategy_applicable(strategy, has_dropout=False)
+    else:
+        check_strategy_applicable(strategy, has_dropout=False)

@@ -9,7 +9,9 @@ table of areas under the curves, query times, and ``report.md``.
 
 from ._data import DATASETS, Dataset, dataset_from_table, dataset_from_text, load_dataset
 from ._metrics import METRICS, default_metric, evaluate
-from ._models import fit_text_embedding, make_model, model_names, resolve_model_name
+from ._models import (
+    fit_text_embedding, make_model, model_has_dropout, model_names, resolve_model_name,
+)
 from ._protocol import (
     initial_labeled,
     labeling_schedule,
@@ -40,6 +42,7 @@ __all__ = [
     "learning_curves",
     "load_dataset",
     "make_model",
+    "model_has_dropout",
     "model_names",
     "pairwise_matrix",
     "query_pool",  # moved to skactive.labeling; kept importable from here

@@ -14,9 +14,49 @@ MODELS = {
     "bilstm": ("BiLSTMClassifier", "text"),
 }
 
-#: Extra model parameters some strategies need. The DAMI paper runs BALD with dropout 0.5
-#: (its MC-dropout samples need dropout layers); the text models already have dropout.
-STRATEGY_MODEL_PARAMS = {"mlp": {"bald": {"dropout": 0.5}}}
+#: Model parameters given, unless the user sets them, for a strategy that declares
+#: ``needs_dropout`` (MC dropout): the DAMI paper runs BALD with dropout 0.5. The text models
+#: already have dropout.
+DROPOUT_MODEL_PARAMS = {"mlp": {"dropout": 0.5}}
+
+
+def strategy_model_params(strategy, model_name, params):
+    """The model parameters of a run: the user's ``params`` over what ``strategy`` needs."""
+    extra = DROPOUT_MODEL_PARAMS.get(model_name, {}) if getattr(
+        strategy, "needs_dropout", False) else {}
+    return {**extra, **params}
+
+
+def model_has_dropout(model, dataset, params):
+    """Whether the model built from ``params`` has dropout; None when it cannot be told.
+
+    Parameters
+    ----------
+    model : str or callable
+        As for :func:`make_model`; a callable cannot be told (None).
+    dataset : Dataset
+    params : dict
+        The classifier parameters.
+
+    Returns
+    -------
+    has_dropout : bool or None
+
+    Examples
+    --------
+    >>> from skactive.experiment import Dataset, model_has_dropout
+    >>> ds = Dataset("tiny", [[0.0], [1.0]], [0, 1])
+    >>> model_has_dropout("mlp", ds, {}), model_has_dropout("mlp", ds, {"dropout": 0.5})
+    (False, True)
+    """
+    if callable(model):
+        return None
+    estimator = make_model(model, dataset, params={k: v for k, v in params.items()
+                                                   if k != "embedding"})
+    if isinstance(estimator, Pipeline):
+        estimator = estimator[-1]
+    rate = estimator.get_params().get("dropout")
+    return None if rate is None else rate > 0
 
 
 def model_names():

@@ -10,13 +10,13 @@ from sklearn.base import clone
 
 from .. import __version__
 from ..learner import ActiveLearner
-from ..strategies import canonical_strategy_name, get_strategy
+from ..strategies import canonical_strategy_name, check_strategy_applicable, get_strategy
 from ..utils import check_int, take_rows
 from . import _protocol as protocol
 from ._data import Dataset, load_dataset
 from ._metrics import evaluate
-from ._models import (STRATEGY_MODEL_PARAMS, check_model_available, fit_text_embedding,
-                      make_model)
+from ._models import (check_model_available, fit_text_embedding, make_model, model_has_dropout,
+                      strategy_model_params)
 from ._results import RUN_KEY, ResultsStore
 
 #: Settings a resumed run must share with the run it continues.
@@ -344,6 +344,14 @@ def run_experiment(
     strategies = _resolve_strategies(strategies)
     datasets = _as_datasets(datasets, data_home, max_samples, seed)
     model_names = {ds.name: check_model_available(model, ds.input_kind) for ds in datasets}
+    # What each strategy declares it needs, checked against each data set and model.
+    for ds in datasets:
+        for sname, strategy in strategies.items():
+            params = strategy_model_params(strategy, model_names[ds.name], model_params)
+            check_strategy_applicable(
+                strategy, input_kind=ds.input_kind, name=sname,
+                has_dropout=model_has_dropout(model, ds, params)
+                if getattr(strategy, "needs_dropout", False) else None)
     # Fail on a bad schedule before anything is written.
     for ds in datasets:
         train, _, _ = protocol.split_indices(ds.y, test_size=test_size,
@@ -380,7 +388,6 @@ def run_experiment(
     tasks, total, finished = [], 0, 0
     for ds in datasets:
         name = model_names[ds.name]
-        extra = STRATEGY_MODEL_PARAMS.get(name, {}) if not callable(model) else {}
         for repeat in range(repeats):
             rseed = protocol.repeat_seed(seed, repeat)
             train, val, test = protocol.split_indices(
@@ -413,7 +420,8 @@ def run_experiment(
                     )
                 tasks.append(_Task(
                     dataset=ds, model=model, model_name=name,
-                    model_params={**extra.get(sname, {}), **model_params},
+                    model_params=strategy_model_params(strategy, name, model_params)
+                    if not callable(model) else model_params,
                     strategy_name=sname, strategy=clone(strategy) if hasattr(
                         strategy, "get_params") else strategy,
                     repeat=repeat, seed=rseed, train=train, val=val, test=test, counts=counts,

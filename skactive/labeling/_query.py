@@ -12,7 +12,8 @@ from ..datasets import sniff_separator as _sniff_sep
 from ..experiment import dataset_from_table, dataset_from_text, make_model
 from ..experiment import fit_text_embedding, resolve_model_name
 from ..learner import ActiveLearner
-from ..strategies import canonical_strategy_name, get_strategy
+from ..experiment import model_has_dropout
+from ..strategies import canonical_strategy_name, check_strategy_applicable, get_strategy
 from ..strategies import seeded_strategy as _seed_strategy
 
 
@@ -125,6 +126,9 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
         shown = _read_pool_table(Path(pool), columns, target=target, sep=sep, encoding=encoding)
         X_pool = shown[columns]
         shown = shown.drop(columns=[c for c in [target] if c in shown.columns])
+    check_strategy_applicable(  # before training: a strategy that cannot run here is refused
+        get_strategy(strategy), input_kind="text" if text else "table", name=strategy,
+        has_dropout=model_has_dropout(model, dataset, model_params or {}))
     n_pool = len(X_pool)
     if n > n_pool:
         raise ValueError(f"Asked for {n} rows but the pool has only {n_pool}; ask for at most "

@@ -8,7 +8,8 @@ Every strategy follows modAL's protocol,
 from ._badge import BADGE
 from ._bald import BALD, mutual_information
 from ._base import (
-    QueryStrategy, ScoreBasedStrategy, check_query_size, seeded_strategy, top_n,
+    QueryStrategy, ScoreBasedStrategy, check_query_size, check_strategy_applicable,
+    seeded_strategy, top_n,
 )
 from ._coreset import CoreSet
 from ._dami import DAMI
@@ -34,6 +35,7 @@ __all__ = [
     "QueryStrategy",
     "ScoreBasedStrategy",
     "check_query_size",
+    "check_strategy_applicable",
     "top_n",
     "seeded_strategy",
     "canonical_strategy_name",

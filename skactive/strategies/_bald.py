@@ -102,6 +102,8 @@ class BALD(ScoreBasedStrategy):
     ((5,), True)
     """
 
+    needs_dropout = True
+
     def __init__(self, n_passes=20, random_state=None):
         self.n_passes = n_passes
         self.random_state = random_state

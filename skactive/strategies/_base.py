@@ -115,6 +115,54 @@ def seeded_strategy(strategy, random_state):
     return strategy
 
 
+def check_strategy_applicable(strategy, *, input_kind=None, has_dropout=None, name=None):
+    """Refuse, before any work, a strategy that cannot run on this data or model.
+
+    Reads what the strategy declares (``input_kinds``, ``needs_dropout``); a strategy that
+    declares nothing (a plain modAL-protocol function) passes. Unknown facts (None) are not
+    checked.
+
+    Parameters
+    ----------
+    strategy : QueryStrategy or callable
+    input_kind : {'table', 'text'} or None, default=None
+        What the data are.
+    has_dropout : bool or None, default=None
+        Whether the model has dropout with a positive rate.
+    name : str or None, default=None
+        The strategy's name in the message (its class name by default).
+
+    Raises
+    ------
+    ValueError
+        Saying what the strategy needs and what to do.
+
+    Examples
+    --------
+    >>> from skactive.strategies import EGLWord, check_strategy_applicable
+    >>> check_strategy_applicable(EGLWord(), input_kind="text")
+    >>> check_strategy_applicable(EGLWord(), input_kind="table")
+    Traceback (most recent call last):
+    ...
+    ValueError: EGLWord reads text only, and these data are a table; choose a strategy for tables (see `skactive strategies`).
+    """
+    name = name or getattr(type(strategy), "__name__", str(strategy))
+    kinds = getattr(strategy, "input_kinds", ("table", "text"))
+    if input_kind is not None and input_kind not in kinds:
+        data = {"table": "a table", "text": "text"}.get(input_kind, input_kind)
+        wanted = "tables" if input_kind == "table" else input_kind
+        raise ValueError(
+            f"{name} reads {' or '.join(kinds)} only, and these data are {data}; choose a "
+            f"strategy for {wanted} (see `skactive strategies`)."
+        )
+    if getattr(strategy, "needs_dropout", False) and has_dropout is False:
+        raise ValueError(
+            f"{name} samples the model's dropout layers (MC dropout), but the model has none "
+            "(dropout=0): every pass would give the same prediction. Give the model dropout, "
+            "for example MLPClassifier(dropout=0.5) or model_params={'dropout': 0.5}."
+        )
+
+
 class QueryStrategy(BaseEstimator):
     """Base class of skactive's query strategies.
 
@@ -124,7 +172,14 @@ class QueryStrategy(BaseEstimator):
     hyper-parameters are ``__init__`` parameters (``get_params``, ``set_params`` and ``clone``
     see them) and ``random_state`` seeds every random choice.
 
-    Subclasses implement :meth:`query`.
+    Subclasses implement :meth:`query` and declare what they need in class attributes, which
+    the experiment runner and the command line read to refuse a strategy that cannot run on
+    the data or the model before any work starts (:func:`check_strategy_applicable`):
+
+    - ``needs_labeled_set``: reads the learner's labeled set (a bare classifier is refused
+      with a TypeError);
+    - ``needs_dropout``: samples the model's dropout layers (MC dropout);
+    - ``input_kinds``: the kinds of input it reads, ``'table'`` and/or ``'text'``.
 
     Examples
     --------
@@ -140,9 +195,22 @@ class QueryStrategy(BaseEstimator):
     (array([0, 1]), None)
     """
 
+    #: The strategy reads the labeled set, so it needs an active learner.
+    needs_labeled_set = False
+    #: The strategy samples the model's dropout layers.
+    needs_dropout = False
+    #: The kinds of input the strategy reads.
+    input_kinds = ("table", "text")
+
     def __call__(self, classifier, X_pool, n_instances=1, **kwargs):
         # Resolved once here: the strategy and its readouts see one ModelView, never a learner.
         view = None if classifier is None else model_view(classifier)
+        if self.needs_labeled_set and (view is None or not view.has_labeled_set):
+            name = "None" if view is None else type(view.estimator).__name__
+            raise TypeError(
+                f"{type(self).__name__} needs the labeled set: pass an ActiveLearner "
+                f"(skactive's or modAL's) that holds it, not a bare {name}."
+            )
         return self.query(view, X_pool, n_instances=n_instances, **kwargs)
 
     def query(self, classifier, X_pool, n_instances=1):  # pragma: no cover - abstract

@@ -56,6 +56,8 @@ class CoreSet(QueryStrategy):
     ((5,), True)
     """
 
+    needs_labeled_set = True
+
     def __init__(self, random_state=None):
         self.random_state = random_state
 

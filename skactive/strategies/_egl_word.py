@@ -45,6 +45,8 @@ class EGLWord(ScoreBasedStrategy):
     ((2,), True)
     """
 
+    input_kinds = ("text",)
+
     def __init__(self, batch_size=None):
         self.batch_size = batch_size
 

@@ -221,6 +221,8 @@ class IBAL(ScoreBasedStrategy):
     (5,)
     """
 
+    needs_labeled_set = True
+
     def __init__(self, reading="pseudo_label"):
         self.reading = reading
 

@@ -362,6 +362,8 @@ class RALIF(QueryStrategy):
     (5,)
     """
 
+    needs_labeled_set = True
+
     def __init__(self, variant="reference", threshold=0.4, candidate_fraction=0.1,
                  damping=0.01, l2=1e-4, solver="auto", random_state=None):
         self.variant = variant
