@@ -15,10 +15,13 @@ from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping
 from torch import nn
 
-from ._threads import resolve_n_threads, torch_threads
-from .base import _silent, resolve_optimizer, train_net
+from .base import resolve_optimizer, train_net
 from .nets import AutoencoderModule
-from .utils import check_positive, validate_data
+from .utils import check_positive, resolve_n_threads, torch_threads, validate_data
+
+
+def _silent(*args, **kwargs):
+    pass
 
 
 class _SliceBatches:

@@ -18,8 +18,7 @@ from skorch import NeuralNetClassifier
 from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
 
-from ._threads import resolve_n_threads, torch_threads
-from .utils import check_positive, derive_seed
+from .utils import check_positive, derive_seed, resolve_n_threads, torch_threads
 
 _OPTIMIZERS = {
     "adam": torch.optim.Adam,

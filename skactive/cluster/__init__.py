@@ -1,5 +1,5 @@
 """Clustering estimators used by the query strategies (e.g. DAMI)."""
 
-from ._kmedoids import KMedoids
+from ._kmedoids import AUTO_FULL_MATRIX_MAX_SAMPLES, KMedoids
 
-__all__ = ["KMedoids"]
+__all__ = ["KMedoids", "AUTO_FULL_MATRIX_MAX_SAMPLES"]

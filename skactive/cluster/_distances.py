@@ -1,7 +1,9 @@
 """Chunked dissimilarity computations shared by the k-medoids solvers.
 
 Everything here works on blocks whose size is bounded by
-:data:`CHUNK_ELEMENTS`, so that no N x N temporary is ever created unless
+:data:`CHUNK_ELEMENTS` (skactive's one distance block, :data:`skactive.utils.DISTANCE_BLOCK_ELEMENTS`),
+and the Euclidean assignment step is skactive's one nearest-distance kernel
+(:func:`skactive.utils.nearest_sq_distances`), so that no N x N temporary is ever created unless
 the caller explicitly asks for a dense matrix (:func:`dense_dissimilarity`).
 Blocks are computed in float64 (the BLAS expansion
 ``|a|^2 + |b|^2 - 2 a.b`` loses too much precision in float32 for close
@@ -12,15 +14,15 @@ import numpy as np
 from sklearn.metrics import pairwise_distances
 from sklearn.metrics.pairwise import PAIRWISE_DISTANCE_FUNCTIONS
 
-#: Number of float64 entries in one temporary distance block (2 MiB, so that
-#: the element-wise passes over a block stay in cache).
-CHUNK_ELEMENTS = 2**18
+from ..utils import (
+    DISTANCE_BLOCK_ELEMENTS, MIN_BLOCK_ROWS, ROUND_OFF, block_rows, nearest_sq_distances,
+)
 
-#: Relative round-off below which an expanded squared distance is set to 0.
-_ROUND_OFF = 64 * np.finfo(np.float64).eps
-
+#: Number of float64 entries in one temporary distance block.
+CHUNK_ELEMENTS = DISTANCE_BLOCK_ELEMENTS
 #: Never process fewer rows than this per block (bounds the Python loop).
-MIN_CHUNK_ROWS = 16
+MIN_CHUNK_ROWS = MIN_BLOCK_ROWS
+_ROUND_OFF = ROUND_OFF
 
 #: Metrics computed with the fast BLAS path; any other metric name accepted by
 #: :func:`sklearn.metrics.pairwise_distances` is delegated to it block-wise.
@@ -142,7 +144,7 @@ class MetricSpace:
 
 def row_step(n_cols):
     """Number of rows of an ``(rows, n_cols)`` block that fits in a chunk."""
-    return max(MIN_CHUNK_ROWS, CHUNK_ELEMENTS // max(1, int(n_cols)))
+    return block_rows(n_cols)
 
 
 def dense_dissimilarity(space, idx=None):
@@ -191,22 +193,12 @@ def nearest(space, centers, rows=None):
     dist = np.empty(n, dtype=np.float64)
     step = row_step(centers.n)
     fast = space.metric in ("euclidean", "sqeuclidean")
-    if fast:
-        B = centers.X.astype(np.float64, copy=False)
-        half_sq = 0.5 * centers.sq
     for start in range(0, n, step):
         stop = min(n, start + step)
         sel = slice(start, stop) if rows is None else rows[start:stop]
         if fast:
-            # argmin_j |a|^2 + |b_j|^2 - 2 a.b_j = argmin_j |b_j|^2 / 2 - a.b_j
-            G = space.X[sel].astype(np.float64, copy=False) @ B.T
-            np.subtract(half_sq, G, out=G)
-            lab = np.argmin(G, axis=1)
-            sq_a = space.sq[sel]
-            d = 2.0 * G[np.arange(stop - start), lab] + sq_a
-            # exact zeros for (numerically) identical points: the expansion
-            # leaves O(eps * |a|^2) noise that the sqrt would amplify
-            d[d <= _ROUND_OFF * (sq_a + centers.sq[lab])] = 0.0
+            lab, d = nearest_sq_distances(space.X[sel], centers.X, sq_x=space.sq[sel],
+                                          sq_y=centers.sq)
             if space.metric == "euclidean":
                 np.sqrt(d, out=d)
         else:

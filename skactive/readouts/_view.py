@@ -12,9 +12,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseNeuralClassifier
+from ..utils import MEMORY_BUDGET_BYTES
 
 #: Upper bound on the float32 values a per-sample-gradient readout holds at once (256 MB).
-PER_SAMPLE_GRADIENT_BUDGET = 64_000_000
+PER_SAMPLE_GRADIENT_BUDGET = MEMORY_BUDGET_BYTES // 4
 
 
 def _input_kind(estimator):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import readouts
-from ..utils._selection import kmeans_pp_factorised
+from ..utils import kmeans_pp_factorised
 from ._base import QueryStrategy, check_query_size
 
 

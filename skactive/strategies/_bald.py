@@ -6,11 +6,12 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .. import readouts
-from ..utils import num_samples, take_rows
+from ..utils import MEMORY_BUDGET_BYTES, num_samples, take_rows
 from ._base import ScoreBasedStrategy
 
-#: Most float32 values of MC-dropout probabilities held at once (n_passes x rows x classes).
-MC_BUDGET = 16_000_000
+#: Most float32 values of MC-dropout probabilities held at once (n_passes x rows x classes):
+#: a quarter of the shared memory budget.
+MC_BUDGET = MEMORY_BUDGET_BYTES // 16
 
 
 def mutual_information(probas):

@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import readouts
 from ..utils import num_samples
-from ..utils._selection import greedy_k_center
+from ..utils import greedy_k_center
 from ._base import QueryStrategy, check_query_size
 
 

@@ -3,8 +3,7 @@
 import numpy as np
 
 from .. import readouts
-from ..cluster import KMedoids
-from ..cluster._kmedoids import AUTO_FULL_MATRIX_MAX_SAMPLES
+from ..cluster import AUTO_FULL_MATRIX_MAX_SAMPLES, KMedoids
 from ._base import QueryStrategy, check_query_size
 
 
@@ -26,7 +25,8 @@ class DAMI(QueryStrategy):
     ----------
     method : {'auto', 'alternate', 'fasterpam', 'pam', 'clara', 'sklearn_extra'}, \
 default='auto'
-        K-medoids solver, see :class:`skactive.cluster.KMedoids`. ``'auto'`` runs
+        K-medoids solver, see :class:`skactive.cluster.KMedoids`. DAMI's ``'auto'`` is not
+        KMedoids' ``'auto'`` (FasterPAM up to the same size): it runs
         ``'alternate'``, the Voronoi iteration of Park & Jun (2009) that the paper cites, on the
         full dissimilarity matrix up to 10,000 pool samples (a 400 MB float32 matrix), and the
         memory-bounded ``'clara'`` solver (FasterPAM on a sample, refined on the full data)

@@ -38,12 +38,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import readouts
 from ..base import softmax
-from ..utils import append_rows
+from ..utils import DISTANCE_BLOCK_ELEMENTS, append_rows, nearest_sq_distances
 from ._base import ScoreBasedStrategy
 
 _READINGS = ("pseudo_label", "expected_label")
 #: Float64 entries of one pool x labeled distance block (8 MiB).
-_DISTANCE_BLOCK = 2**20
 
 
 # ------------------------------------------------------------------------- array-level pieces
@@ -122,10 +121,11 @@ def ibal_values(proba, features, labeled_features, labeled_classes, reading="pse
     raise ValueError(f"reading must be one of {_READINGS}, got {reading!r}.")
 
 
-def min_distances(Z, Z_reference, *, block_elements=_DISTANCE_BLOCK):
+def min_distances(Z, Z_reference, *, block_elements=DISTANCE_BLOCK_ELEMENTS):
     """Euclidean distance of every row of ``Z`` to its nearest row of ``Z_reference``.
 
-    Computed in float64 blocks of at most ``block_elements`` pairs; never the full
+    Computed in float64 blocks of at most ``block_elements`` pairs
+    (:func:`skactive.utils.nearest_sq_distances`); never the full
     ``len(Z) x len(Z_reference)`` matrix.
 
     Examples
@@ -139,16 +139,7 @@ def min_distances(Z, Z_reference, *, block_elements=_DISTANCE_BLOCK):
     R = np.asarray(Z_reference, dtype=np.float64)
     if len(R) == 0:
         raise ValueError("The reference set is empty: there is no labeled sample to measure to.")
-    r_sq = np.einsum("ij,ij->i", R, R)
-    out = np.empty(len(Z))
-    rows = max(1, block_elements // max(len(R), Z.shape[1]))
-    for start in range(0, len(Z), rows):
-        z = Z[start:start + rows].astype(np.float64)  # float64 one block at a time
-        block = z @ R.T
-        block *= -2.0
-        block += r_sq  # |z|^2 is the same along the row: added after the minimum
-        out[start:start + rows] = block.min(axis=1) + np.einsum("ij,ij->i", z, z)
-    return np.sqrt(np.maximum(out, 0.0))
+    return np.sqrt(nearest_sq_distances(Z, R, block_elements=block_elements)[1])
 
 
 def _unit_interval(values):

@@ -17,11 +17,13 @@ import numbers
 import warnings
 
 import numpy as np
+from scipy.sparse.linalg import LinearOperator, cg
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from .. import readouts
 from ..base import softmax
+from ..utils import MEMORY_BUDGET_BYTES
 from ._base import QueryStrategy, check_query_size
 
 _VARIANTS = ("reference", "expected")
@@ -29,8 +31,9 @@ _SOLVERS = ("auto", "exact", "cg")
 #: Heads with at most this many parameters K * (D + 1) are solved exactly (O(P^3), a few tens
 #: of milliseconds at this size); larger ones by conjugate gradient (O(iterations * n_L * P)).
 EXACT_SOLVE_MAX_PARAMETERS = 2048
-#: Float64 entries of one temporary block when the Hessian is built (32 MiB).
-_BLOCK = 2**22
+#: Float64 entries of one temporary block when the Hessian is built: an eighth of the shared
+#: memory budget.
+_BLOCK = MEMORY_BUDGET_BYTES // 64
 
 
 # ------------------------------------------------------------------------- linear algebra
@@ -138,31 +141,28 @@ def hessian_vector_product(labeled_proba, labeled_features, V, *, l2=1e-4, dampi
 def conjugate_gradient(matvec, b, *, rtol=1e-10, max_iter=None):
     """Solve ``A x = b`` for a symmetric positive definite operator given as ``matvec``.
 
+    :func:`scipy.sparse.linalg.cg` on a :class:`~scipy.sparse.linalg.LinearOperator`; ``b``
+    (and ``matvec``'s argument) may have any shape. Stops when ``|r| <= rtol |b|``.
+
     Returns
     -------
     x : ndarray shaped like b
     n_iter : int
     converged : bool
     """
-    x = np.zeros_like(b)
-    r = b.copy()
-    d = r.copy()
-    rr = float(np.vdot(r, r))
-    target = (rtol ** 2) * rr
-    max_iter = max_iter or 10 * b.size
-    if rr == 0.0:
-        return x, 0, True
-    for it in range(1, max_iter + 1):
-        ad = matvec(d)
-        step = rr / float(np.vdot(d, ad))
-        x += step * d
-        r -= step * ad
-        rr_new = float(np.vdot(r, r))
-        if rr_new <= target:
-            return x, it, True
-        d = r + (rr_new / rr) * d
-        rr = rr_new
-    return x, max_iter, False
+    shape = np.shape(b)
+    b = np.asarray(b, dtype=np.float64).ravel()
+    n_iter = 0
+
+    def count(_):
+        nonlocal n_iter
+        n_iter += 1
+
+    operator = LinearOperator((b.size, b.size), dtype=np.float64,
+                              matvec=lambda x: np.ravel(matvec(x.reshape(shape))))
+    x, info = cg(operator, b, rtol=rtol, atol=0.0, maxiter=max_iter or 10 * b.size,
+                 callback=count)
+    return x.reshape(shape), n_iter, info == 0
 
 
 def inverse_hvp(labeled_proba, labeled_features, V, *, l2=1e-4, damping=0.0, solver="auto"):
@@ -288,7 +288,7 @@ def truncated_expectation(proba, influence, threshold, variant="reference", pool
 
 def _d2_after_first(features, first, labeled_features, n_select, random_state):
     """``first``, then ``n_select - 1`` more rows by D^2 sampling against labeled + chosen rows."""
-    from ..utils._selection import d2_sampling
+    from ..utils import d2_sampling
 
     rest = np.delete(np.arange(len(features)), first)
     if n_select == 1 or len(rest) == 0:

@@ -4,6 +4,12 @@ Every part of skactive imports these from here, never from the private modules.
 """
 
 from ._data import append_rows, num_samples, take_rows
+from ._distances import (
+    DISTANCE_BLOCK_ELEMENTS, MEMORY_BUDGET_BYTES, MIN_BLOCK_ROWS, ROUND_OFF, block_rows, budget_rows,
+    nearest_sq_distances,
+)
+from ._selection import d2_sampling, greedy_k_center, kmeans_pp_factorised
+from ._threads import SMALL_MODULE_PARAMETERS, resolve_n_threads, torch_threads
 from ._validation import check_int, check_positive, derive_seed, validate_data
 
 __all__ = [
@@ -14,4 +20,17 @@ __all__ = [
     "check_positive",
     "derive_seed",
     "validate_data",
+    "SMALL_MODULE_PARAMETERS",
+    "resolve_n_threads",
+    "torch_threads",
+    "DISTANCE_BLOCK_ELEMENTS",
+    "MEMORY_BUDGET_BYTES",
+    "MIN_BLOCK_ROWS",
+    "ROUND_OFF",
+    "block_rows",
+    "budget_rows",
+    "nearest_sq_distances",
+    "d2_sampling",
+    "greedy_k_center",
+    "kmeans_pp_factorised",
 ]

@@ -33,12 +33,10 @@ from threadpoolctl import threadpool_limits
 
 __all__ = ["greedy_k_center", "kmeans_pp_factorised", "d2_sampling"]
 
-#: Default number of pool x reference distances computed at once (2 MiB of
-#: float64, small enough to stay in cache).
-DEFAULT_CHUNK_SIZE = 2**18
+from ._distances import DISTANCE_BLOCK_ELEMENTS, nearest_sq_distances
 
-# relative round-off below which an expanded squared distance is set to 0
-_ROUND_OFF = 64 * np.finfo(np.float64).eps
+#: Default number of pool x reference distances computed at once.
+DEFAULT_CHUNK_SIZE = DISTANCE_BLOCK_ELEMENTS
 
 # block length of the two-level cumulative sums of _draw
 _DRAW_BLOCK = 1024
@@ -97,31 +95,10 @@ def _check_reference(X_ref, n_features, name):
 def _min_sq_dist_to_set(X, Y, chunk_size):
     """Min squared Euclidean distance of every row of X to the rows of Y.
 
-    Blocks of at most ``chunk_size`` distances, computed by the float64 BLAS
-    expansion ``|x|^2 + |y|^2 - 2 x.y``; noise below the round-off of the
-    expansion (identical rows) is set to exactly 0. Returns float32.
+    Blocks of at most ``chunk_size`` distances (:func:`nearest_sq_distances`).
+    Returns float32.
     """
-    n, m = X.shape[0], Y.shape[0]
-    out = np.full(n, np.inf, dtype=np.float32)
-    if m == 0:
-        return out
-    sq_x = np.einsum("ij,ij->i", X, X, dtype=np.float64)
-    sq_y = np.einsum("ij,ij->i", Y, Y, dtype=np.float64)
-    cols = min(m, max(1, chunk_size // 256))  # >= 256 rows per block
-    rows = max(1, chunk_size // cols)
-    for c0 in range(0, m, cols):
-        Yc = Y[c0:c0 + cols].astype(np.float64)
-        half = 0.5 * sq_y[c0:c0 + cols]
-        for r0 in range(0, n, rows):
-            G = X[r0:r0 + rows].astype(np.float64) @ Yc.T
-            np.subtract(half, G, out=G)  # |y|^2/2 - x.y
-            j = np.argmin(G, axis=1)
-            sx = sq_x[r0:r0 + rows]
-            d = 2.0 * G[np.arange(len(j)), j] + sx
-            d[d <= _ROUND_OFF * (sx + sq_y[c0 + j])] = 0.0
-            np.minimum(out[r0:r0 + rows], d.astype(np.float32),
-                       out=out[r0:r0 + rows])
-    return out
+    return nearest_sq_distances(X, Y, block_elements=chunk_size)[1].astype(np.float32)
 
 
 class _RowDistances:
