@@ -32,7 +32,8 @@ from skactive.experiment import (
     split_indices,
     write_report,
 )
-from skactive.experiment import _runner
+from skactive.experiment import _execute, _plan, _simulate
+from skactive.experiment._models import strategy_model_params
 from skactive.experiment._protocol import initial_seed, split_seed
 from skactive.experiment.report import REPORT_FILES
 
@@ -197,7 +198,7 @@ def test_resume_after_interrupt_equals_uninterrupted(reference_run, tmp_path, mo
     _, expected = reference_run
     out = tmp_path / "interrupted"
     calls = {"n": 0}
-    real_evaluate = _runner.evaluate
+    real_evaluate = _simulate.evaluate
 
     def flaky_evaluate(*args, **kwargs):
         calls["n"] += 1
@@ -205,10 +206,10 @@ def test_resume_after_interrupt_equals_uninterrupted(reference_run, tmp_path, mo
             raise KeyboardInterrupt
         return real_evaluate(*args, **kwargs)
 
-    monkeypatch.setattr(_runner, "evaluate", flaky_evaluate)
+    monkeypatch.setattr(_simulate, "evaluate", flaky_evaluate)
     with pytest.raises(KeyboardInterrupt):
         run(out)
-    monkeypatch.setattr(_runner, "evaluate", real_evaluate)
+    monkeypatch.setattr(_simulate, "evaluate", real_evaluate)
     partial = read_results(out)
     assert len(partial) == 9  # random r0 (4 rounds), entropy r0 (4 rounds), margin r0 round 0
     resumed = run(out, resume=True)
@@ -475,7 +476,7 @@ def test_strategies_that_cannot_run_are_refused_before_any_work(tmp_path, monkey
     def no_training(*args, **kwargs):
         raise AssertionError("a model was trained before the refusal")
 
-    monkeypatch.setattr(_runner, "_simulate", no_training)
+    monkeypatch.setattr(_execute, "simulate", no_training)
     with pytest.raises(ValueError, match="egl-word reads text only"):
         run(tmp_path / "egl-word", strategies=["random", "egl-word"])
     with pytest.raises(ValueError, match="dropout"):
@@ -487,7 +488,35 @@ def test_bald_gets_dropout_on_the_mlp_unless_set(tmp_path):
     from skactive.strategies import BALD, EntropySampling
 
     assert experiment.model_has_dropout("mlp", sigmoid_data(), {}) is False
-    params = _runner.strategy_model_params(BALD(), "mlp", FAST)
+    params = strategy_model_params(BALD(), "mlp", FAST)
     assert params == {**FAST, "dropout": 0.5}
-    assert _runner.strategy_model_params(BALD(), "mlp", {"dropout": 0.2}) == {"dropout": 0.2}
-    assert _runner.strategy_model_params(EntropySampling(), "mlp", FAST) == FAST
+    assert strategy_model_params(BALD(), "mlp", {"dropout": 0.2}) == {"dropout": 0.2}
+    assert strategy_model_params(EntropySampling(), "mlp", FAST) == FAST
+
+
+def test_planning_lists_the_curves_without_training(monkeypatch):
+    def no_training(*args, **kwargs):
+        raise AssertionError("planning trained a model")
+
+    monkeypatch.setattr(skactive.MLPClassifier, "fit", no_training)
+    settings = dict(model="mlp", model_params=FAST, initial=0.05, step=0.05, until=0.2,
+                    test_size=0.2, validation_size=0.1)
+    datasets, strategies, model_names, (repeats, seed, _) = _plan.check_settings(
+        sigmoid_data(), "random,entropy", repeats=2, seed=3, metric="auto", max_samples=None,
+        data_home=None, **settings)
+    tasks, total, finished = _plan.plan_tasks(datasets, strategies, model_names,
+                                              repeats=repeats, seed=seed, **settings)
+    assert [(t.strategy_name, t.repeat) for t in tasks] == [
+        ("random", 0), ("entropy", 0), ("random", 1), ("entropy", 1)]
+    assert total == 4 * 4 and finished == 0  # 5%, 10%, 15%, 20% labeled: four rounds each
+    for task in tasks:
+        assert len(task.initial) == task.counts[0] == round(0.05 * len(task.train))
+        assert not set(task.train) & set(task.val) and not set(task.train) & set(task.test)
+        assert task.strategy is not strategies[task.strategy_name]  # the runner's own clone
+    np.testing.assert_array_equal(tasks[0].train, tasks[1].train)  # strategies share a split
+    assert not np.array_equal(tasks[0].train, tasks[2].train)  # repeats do not
+    # resume: a curve whose rounds are all recorded is not planned again
+    done = {("sigmoid", "mlp", "random", 0): 3}
+    resumed, _, finished = _plan.plan_tasks(datasets, strategies, model_names, repeats=2,
+                                            seed=3, done_rounds=done, **settings)
+    assert len(resumed) == 3 and finished == 4

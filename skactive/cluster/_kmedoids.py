@@ -361,9 +361,9 @@ class KMedoids(ClusterMixin, TransformerMixin, BaseEstimator):
         - ``'alternate'``: the Voronoi (k-means style) iteration of Park &
           Jun (2009), started from k-medoids++ seeding (D^2 sampling on the
           dissimilarities). Park & Jun's own initialisation (the ``k`` most
-          central points) is not used: it was 10-150 % worse than
-          k-medoids++ at k = 10-300 in our benchmarks. Cheapest per
-          iteration, but clearly worse optima than FasterPAM.
+          central points) is not used: it gave clearly worse optima
+          (docs/results/tuning_notes.md). Cheapest per iteration, but
+          clearly worse optima than FasterPAM.
         - ``'clara'``: large-N solver. (1) FasterPAM on a random sample of
           ``sample_size`` points; (2) all points are assigned to the medoids in
           chunks; (3) up to :data:`CLARA_MAX_ROUNDS` refinement rounds: the
@@ -379,10 +379,9 @@ class KMedoids(ClusterMixin, TransformerMixin, BaseEstimator):
           lower the full-data inertia; the refinement stops when a round
           improves it by less than :data:`CLARA_TOL` (relative). Peak memory
           is ``O(min(n_samples, max(5000, n_clusters))**2 + n_samples *
-          n_features)``; for ``n_samples=30_000, n_features=20,
-          n_clusters=600`` it came within 0.5 % of full-matrix FasterPAM's
-          inertia, more than ten times faster and with about 20 MB instead
-          of 3.4 GB (see ``benchmarks/bench_kmedoids.py``).
+          n_features)``; its inertia stays close to full-matrix FasterPAM's
+          at a fraction of the time and memory (figures in
+          docs/results/tuning_notes.md).
         - ``'sklearn_extra'``: ``sklearn_extra.cluster.KMedoids`` (method
           ``'alternate'``, init ``'k-medoids++'``), an optional dependency.
         - ``'auto'``: ``'fasterpam'`` when ``n_samples <=``

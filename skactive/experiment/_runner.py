@@ -1,227 +1,13 @@
-"""Simulated active learning runs: the paper's protocol over data sets, strategies and repeats."""
+"""Simulated active learning runs: the paper's protocol over data sets, strategies and repeats.
 
-import threading
-import time
-from dataclasses import dataclass
-
-import numpy as np
-from joblib import Parallel, delayed
-from sklearn.base import clone
+The orchestrator: :mod:`._plan` validates and lists the learning curves, :mod:`._execute` runs
+them (each one :func:`._simulate.simulate`), and the results come back sorted.
+"""
 
 from .. import __version__
-from ..learner import ActiveLearner
-from ..strategies import canonical_strategy_name, check_strategy_applicable, get_strategy
-from ..utils import check_int, take_rows
-from . import _protocol as protocol
-from ._data import Dataset, load_dataset
-from ._metrics import evaluate
-from ._models import (check_model_available, fit_text_embedding, make_model, model_has_dropout,
-                      strategy_model_params)
+from ._execute import execute, fit_embeddings
+from ._plan import _check_resume, _merge_config, check_settings, plan_tasks
 from ._results import RUN_KEY, ResultsStore
-
-#: Settings a resumed run must share with the run it continues.
-PROTOCOL_KEYS = ("seed", "initial", "step", "until", "test_size", "validation_size",
-                 "max_samples", "model_params")
-
-
-# ----------------------------------------------------------------------------- strategies
-def _resolve_strategies(strategies):
-    """``{short name: unfitted strategy object}`` from names or a ``{name: object}`` dict."""
-    if isinstance(strategies, str):
-        strategies = [s for s in strategies.split(",") if s.strip()]
-    if isinstance(strategies, dict):
-        resolved = {}
-        for name, obj in strategies.items():
-            if not callable(obj):
-                raise TypeError(f"Strategy {name!r} is not callable: {obj!r}.")
-            resolved[str(name)] = obj
-    else:
-        resolved = {}
-        for name in strategies:
-            key = canonical_strategy_name(name)
-            resolved[key] = get_strategy(key)
-    if not resolved:
-        raise ValueError("No strategy given; name at least one, for example 'random'.")
-    for name in resolved:
-        if not name or any(ch in name for ch in ",\"\n\r"):
-            raise ValueError(f"Strategy name {name!r} must be non-empty, without commas.")
-    return resolved
-
-
-def _seed_strategy(strategy, seed):
-    """Give the task's own clone of the strategy this round's seed.
-
-    In place on purpose: the clone belongs to one learning curve, and what a strategy keeps
-    between rounds (IBAL-D's autoencoder, fitted once on the training rows) must survive.
-    """
-    if hasattr(strategy, "get_params") and "random_state" in strategy.get_params(deep=False):
-        strategy.set_params(random_state=seed)
-    return strategy
-
-
-# ----------------------------------------------------------------------------- one run
-@dataclass
-class _Task:
-    dataset: Dataset
-    model: object
-    model_name: str
-    model_params: dict
-    strategy_name: str
-    strategy: object
-    repeat: int
-    seed: int
-    train: np.ndarray
-    val: np.ndarray
-    test: np.ndarray
-    counts: np.ndarray
-    initial: np.ndarray
-    done_rounds: int  # rounds already in the results (0 = start afresh)
-    labeled: np.ndarray  # labeled positions after the last done round (None if none)
-    embedding: object = None  # word vectors shared by every round and strategy of a repeat
-
-
-def _simulate(task, folder, report):
-    """Run (or continue) one learning curve, recording each round as it finishes."""
-    store = ResultsStore(folder)
-    ds = task.dataset
-    X_train, y_train = take_rows(ds.X, task.train), ds.y[task.train]
-    X_val, y_val = take_rows(ds.X, task.val), ds.y[task.val]
-    X_test, y_test = take_rows(ds.X, task.test), ds.y[task.test]
-    n_train = len(task.train)
-    strategy = task.strategy
-    base = {"dataset": ds.name, "model": task.model_name, "strategy": task.strategy_name,
-            "repeat": task.repeat, "seed": task.seed, "n_train": n_train}
-    n_rounds = len(task.counts)
-
-    def fit(labeled, round_):
-        estimator = make_model(task.model, ds, random_state=protocol.model_seed(task.seed, round_),
-                               params=task.model_params, embedding=task.embedding)
-        learner = ActiveLearner(estimator, query_strategy=strategy)
-        start = time.perf_counter()
-        learner.fit(take_rows(X_train, labeled), y_train[labeled])
-        return learner, time.perf_counter() - start
-
-    def query(learner, labeled, round_):
-        pool = np.setdiff1d(np.arange(n_train), labeled)  # sorted: same pool order on resume
-        n_new = int(task.counts[round_ + 1] - task.counts[round_])
-        _seed_strategy(strategy, protocol.strategy_seed(task.seed, round_))
-        start = time.perf_counter()
-        query_idx, _ = learner.query(take_rows(X_train, pool), n_instances=n_new)
-        return pool[query_idx], time.perf_counter() - start
-
-    if task.done_rounds:  # resume: refit the last recorded round's model, then query from it
-        labeled = task.labeled
-        last = task.done_rounds - 1
-        learner, _ = fit(labeled, last)
-        added, query_seconds = query(learner, labeled, last)
-        labeled = np.concatenate([labeled, added])
-    else:
-        labeled = added = task.initial
-        query_seconds = float("nan")
-    for round_ in range(task.done_rounds, n_rounds):
-        learner, fit_seconds = fit(labeled, round_)
-        test_scores = evaluate(learner, X_test, y_test)
-        val_scores = evaluate(learner, X_val, y_val)
-        row = {**base, "round": round_, "n_labeled": len(labeled),
-               "labeled_fraction": len(labeled) / n_train, **test_scores,
-               **{f"val_{k}": v for k, v in val_scores.items()},
-               "fit_seconds": fit_seconds, "query_seconds": query_seconds}
-        store.append_round(row, added)
-        report(row, n_rounds)
-        if round_ + 1 < n_rounds:
-            added, query_seconds = query(learner, labeled, round_)
-            labeled = np.concatenate([labeled, added])
-    return tuple(base[k] for k in RUN_KEY)
-
-
-# ----------------------------------------------------------------------------- the experiment
-def _as_datasets(datasets, data_home, max_samples, seed):
-    if isinstance(datasets, (str, Dataset)):
-        datasets = [datasets]
-    out = []
-    for item in datasets:
-        ds = item if isinstance(item, Dataset) else load_dataset(item, data_home=data_home)
-        out.append(ds.subsample(max_samples, random_state=protocol.subsample_seed(seed)))
-    names = [ds.name for ds in out]
-    if len(set(names)) != len(names):
-        raise ValueError(f"Data set names must be distinct, got {names}.")
-    if not out:
-        raise ValueError("No data set given.")
-    return out
-
-
-def _check_resume(stored, config, folder):
-    if stored is None:
-        return
-    changed = {k: (stored["protocol"].get(k), config["protocol"][k])
-               for k in PROTOCOL_KEYS if stored["protocol"].get(k) != config["protocol"][k]}
-    # a larger budget extends every curve: its first rounds are those already recorded
-    old_until, new_until = changed.get("until", (None, None))
-    if old_until is not None and new_until > old_until:
-        del changed["until"]
-    if changed:
-        detail = "; ".join(f"{k}: {old!r} before, {new!r} now" for k, (old, new) in changed.items())
-        raise ValueError(
-            f"Cannot resume the run in {folder} with different settings ({detail}). Use the "
-            "same settings, or another output folder."
-        )
-    for name, n in config["datasets"].items():
-        if name in stored["datasets"] and stored["datasets"][name] != n:
-            raise ValueError(
-                f"Cannot resume: data set {name!r} had {stored['datasets'][name]} samples in "
-                f"{folder} and has {n} now."
-            )
-
-
-def _merge_config(stored, config):
-    if stored is None:
-        return config
-    merged = dict(config)
-    merged["datasets"] = {**stored["datasets"], **config["datasets"]}
-    merged["strategies"] = list(dict.fromkeys(stored["strategies"] + config["strategies"]))
-    merged["models"] = list(dict.fromkeys(stored["models"] + config["models"]))
-    merged["repeats"] = max(stored["repeats"], config["repeats"])
-    return merged
-
-
-class _Progress:
-    """tqdm bar over rounds (and a printed line per round with ``verbose``), fed by workers."""
-
-    def __init__(self, total, initial, enabled, verbose, metric):
-        from tqdm.auto import tqdm
-
-        self.bar = tqdm(total=total, initial=initial, unit="round", disable=not enabled,
-                        desc="active learning", dynamic_ncols=True)
-        self.verbose = verbose
-        self.metric = metric
-        self._write = tqdm.write
-
-    def __call__(self, row, n_rounds):
-        self.bar.update(1)
-        metric = self.metric
-        if metric == "auto":
-            metric = "auc" if row["auc"] == row["auc"] else "accuracy"  # NaN != NaN
-        if self.verbose:
-            query = row["query_seconds"]
-            query = "" if query != query else f", query {query:.2f} s"
-            self._write(
-                f"[{row['dataset']} {row['model']} {row['strategy']} repeat {row['repeat']}] "
-                f"round {row['round']}/{n_rounds - 1}: {100 * row['labeled_fraction']:.1f}% "
-                f"labeled ({row['n_labeled']}), {metric} {row[metric]:.4f} "
-                f"(fit {row['fit_seconds']:.2f} s{query})"
-            )
-        else:
-            self.bar.set_postfix_str(f"{row['strategy']} r{row['round']} {metric} "
-                                     f"{row[metric]:.3f}", refresh=False)
-
-    def close(self):
-        self.bar.close()
-
-
-def _queue_reporter(queue):
-    def report(row, n_rounds):
-        queue.put((row, n_rounds))
-    return report
 
 
 def run_experiment(
@@ -334,32 +120,13 @@ def run_experiment(
     >>> results.groupby("strategy")["n_labeled"].apply(list).to_dict()
     {'entropy': [21, 42, 63], 'random': [21, 42, 63]}
     """
-    repeats = check_int("repeats", repeats, 1)
-    seed = check_int("seed", seed, 0)
-    if metric not in ("auto", "auc", "accuracy", "f1_macro"):
-        raise ValueError(f"metric must be 'auto', 'auc', 'accuracy' or 'f1_macro', got {metric!r}.")
-    if max_samples is not None:
-        max_samples = check_int("max_samples", max_samples, 10)
     model_params = dict(model_params or {})
-    strategies = _resolve_strategies(strategies)
-    datasets = _as_datasets(datasets, data_home, max_samples, seed)
-    model_names = {ds.name: check_model_available(model, ds.input_kind) for ds in datasets}
-    # What each strategy declares it needs, checked against each data set and model.
-    for ds in datasets:
-        for sname, strategy in strategies.items():
-            params = strategy_model_params(strategy, model_names[ds.name], model_params)
-            check_strategy_applicable(
-                strategy, input_kind=ds.input_kind, name=sname,
-                has_dropout=model_has_dropout(model, ds, params)
-                if getattr(strategy, "needs_dropout", False) else None)
-    # Fail on a bad schedule before anything is written.
-    for ds in datasets:
-        train, _, _ = protocol.split_indices(ds.y, test_size=test_size,
-                                             validation_size=validation_size, random_state=0)
-        protocol.labeling_schedule(len(train), initial=initial, step=step, until=until)
-
+    datasets, strategies, model_names, (repeats, seed, max_samples) = check_settings(
+        datasets, strategies, model=model, model_params=model_params, repeats=repeats,
+        seed=seed, metric=metric, max_samples=max_samples, data_home=data_home,
+        initial=initial, step=step, until=until, test_size=test_size,
+        validation_size=validation_size)
     store = ResultsStore(out)
-    stored = store.read_config()
     if store.exists() and not resume:
         raise FileExistsError(
             f"{store.folder} already holds results; pass resume=True (--resume) to continue "
@@ -369,116 +136,29 @@ def run_experiment(
         "protocol": {"seed": seed, "initial": initial, "step": step, "until": until,
                      "test_size": test_size, "validation_size": validation_size,
                      "max_samples": max_samples, "model_params": model_params},
-        "metric": metric,
-        "datasets": {ds.name: ds.n_samples for ds in datasets},
-        "strategies": list(strategies),
-        "models": sorted(set(model_names.values())),
-        "repeats": repeats,
-        "skactive_version": __version__,
+        "metric": metric, "datasets": {ds.name: ds.n_samples for ds in datasets},
+        "strategies": list(strategies), "models": sorted(set(model_names.values())),
+        "repeats": repeats, "skactive_version": __version__,
     }
+    stored = store.read_config() if resume else None
     if resume:
         _check_resume(stored, config, store.folder)
     store.prepare()
-    store.write_config(_merge_config(stored if resume else None, config))
+    store.write_config(_merge_config(stored, config))
 
     done = store.read()
     done_rounds = done.groupby(list(RUN_KEY))["round"].max().to_dict() if len(done) else {}
-    records = store.labeled_records() if done_rounds else {}
-
-    tasks, total, finished = [], 0, 0
-    for ds in datasets:
-        name = model_names[ds.name]
-        for repeat in range(repeats):
-            rseed = protocol.repeat_seed(seed, repeat)
-            train, val, test = protocol.split_indices(
-                ds.y, test_size=test_size, validation_size=validation_size,
-                random_state=protocol.split_seed(rseed))
-            counts = protocol.labeling_schedule(len(train), initial=initial, step=step,
-                                                until=until)
-            init = protocol.initial_labeled(ds.y[train], counts[0],
-                                            random_state=protocol.initial_seed(rseed))
-            embedding = None
-            if ds.input_kind == "text" and not callable(model) and any(
-                    done_rounds.get((ds.name, name, s, repeat), -1) + 1 < len(counts)
-                    for s in strategies):
-                # Word vectors trained once on the training texts (labeled set and pool), as
-                # the paper trains word2vec on each data set; every strategy shares them.
-                embedding = fit_text_embedding(ds.X[train], params=model_params,
-                                               random_state=protocol.embedding_seed(rseed))
-            for sname, strategy in strategies.items():
-                key = (ds.name, name, sname, repeat)
-                last = done_rounds.get(key, -1)
-                total += len(counts)
-                finished += last + 1
-                if last + 1 >= len(counts):
-                    continue
-                labeled = _replay(records, key, last, store) if last >= 0 else None
-                if labeled is not None and len(labeled) != counts[last]:
-                    raise ValueError(
-                        f"Cannot resume {key}: {store.labeled_path} replays {len(labeled)} "
-                        f"labeled samples for round {last}, the schedule says {counts[last]}."
-                    )
-                tasks.append(_Task(
-                    dataset=ds, model=model, model_name=name,
-                    model_params=strategy_model_params(strategy, name, model_params)
-                    if not callable(model) else model_params,
-                    strategy_name=sname, strategy=clone(strategy) if hasattr(
-                        strategy, "get_params") else strategy,
-                    repeat=repeat, seed=rseed, train=train, val=val, test=test, counts=counts,
-                    initial=init, done_rounds=last + 1, labeled=labeled,
-                    embedding=embedding))
-
-    bar = _Progress(total, finished, progress, verbose, metric)
-    try:
-        if n_jobs == 1 or len(tasks) <= 1:
-            for task in tasks:
-                _simulate(task, store.folder, bar)
-        else:
-            _run_parallel(tasks, store.folder, bar, n_jobs)
-    finally:
-        bar.close()
+    tasks, total, finished = plan_tasks(
+        datasets, strategies, model_names, model=model, model_params=model_params,
+        repeats=repeats, seed=seed, initial=initial, step=step, until=until,
+        test_size=test_size, validation_size=validation_size, done_rounds=done_rounds,
+        records=store.labeled_records() if done_rounds else {},
+        labeled_path=store.labeled_path)
+    execute(fit_embeddings(tasks, model_params), store.folder, total=total,
+            finished=finished, n_jobs=n_jobs, progress=progress, verbose=verbose, metric=metric)
     order = _sort_key(datasets, list(strategies))
     store.finish(order)
     return order(store.read())
-
-
-def _replay(records, key, last, store):
-    parts = []
-    for round_ in range(last + 1):
-        added = records.get(key + (round_,))
-        if added is None:
-            raise ValueError(
-                f"Cannot resume {key}: {store.labeled_path} has no labeled-set record for round "
-                f"{round_}, which results.csv lists as done."
-            )
-        parts.append(added)
-    return np.concatenate(parts).astype(np.intp)
-
-
-def _run_parallel(tasks, folder, bar, n_jobs):
-    import multiprocessing
-
-    manager = multiprocessing.Manager()
-    try:
-        queue = manager.Queue()
-
-        def drain():
-            while True:
-                item = queue.get()
-                if item is None:
-                    return
-                bar(*item)
-
-        listener = threading.Thread(target=drain, daemon=True)
-        listener.start()
-        try:
-            report = _queue_reporter(queue)
-            Parallel(n_jobs=n_jobs)(delayed(_simulate)(task, folder, report) for task in tasks)
-        finally:
-            queue.put(None)
-            listener.join(timeout=10)
-    finally:
-        manager.shutdown()
 
 
 def _sort_key(datasets, strategies):

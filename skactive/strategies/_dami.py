@@ -30,9 +30,8 @@ default='auto'
         ``'alternate'``, the Voronoi iteration of Park & Jun (2009) that the paper cites, on the
         full dissimilarity matrix up to 10,000 pool samples (a 400 MB float32 matrix), and the
         memory-bounded ``'clara'`` solver (FasterPAM on a sample, refined on the full data)
-        beyond. ``'fasterpam'`` reaches a lower k-medoids loss than ``'alternate'`` but, in
-        ``benchmarks/bench_strategies.py --dami-methods`` (Telescope, 8 seeds), no better
-        accuracy per label, in about three times the time.
+        beyond. ``'fasterpam'`` reaches a lower k-medoids loss than ``'alternate'`` but no
+        better accuracy per label, in more time (docs/results/tuning_notes.md).
     metric : str, default='euclidean'
         Dissimilarity between representations, any metric :class:`~skactive.cluster.KMedoids`
         accepts (for example ``'cosine'`` or ``'manhattan'``).

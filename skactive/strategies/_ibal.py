@@ -274,9 +274,8 @@ class IBALD(IBAL):
     Parameters
     ----------
     gamma : float, default=0.5
-        Weight of the distance term. The paper tunes it on validation data; 0.5 did best of
-        0.25, 0.5, 1 and 2 on its synthetic data (mean accuracy over the learning curve, 10
-        seeds), by about one point over 1.
+        Weight of the distance term. The paper tunes it on validation data; 0.5 is the best of
+        the values tried on its synthetic data (docs/results/tuning_notes.md).
     reading : {'pseudo_label', 'expected_label'}, default='pseudo_label'
         IBAL reading, see :class:`IBAL`.
     autoencoder : transformer, 'features' or None, default=None

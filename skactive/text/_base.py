@@ -181,7 +181,7 @@ class BaseTextClassifier(BaseNeuralClassifier):
                       iterator_valid__collate_fn=collate_trimmed)
         if net.optimizer in (torch.optim.Adam, torch.optim.AdamW):
             # one fused kernel instead of ~10 passes over the fine-tuned embedding table
-            # (1.8M weights on MR): 15 ms -> 2 ms per step on one CPU core
+            # (timings in docs/results/tuning_notes.md)
             params["optimizer__fused"] = True
         return net.set_params(**params)
 

@@ -29,8 +29,8 @@ embedding : {'word2vec', 'random'} or Word2VecEmbedding, default='word2vec'
         Maximum number of passes over the training data.
     target_loss : float or None, default=0.1
         Stop once an epoch's mean training loss is below this value: the network then fits
-        its training set, whatever its size. A few hundred labels need tens of epochs to get
-        there, all of MR five or six, and more epochs only overfit (measured on MR). None
+        its training set, whatever its size, and more epochs only overfit
+        (docs/results/tuning_notes.md). None
         trains for ``max_epochs`` epochs (or until ``n_iter_no_change``).
     batch_size : int, default=50
         Mini-batch size for training (capped at the number of samples).
