@@ -27,6 +27,7 @@ PUBLIC_MODULES = [
     "skactive.text",
     "skactive.autoencoder",
     "skactive.labeling",
+    "skactive.nets",
 ]
 #: Public modules without ``__all__``: their public functions and classes defined there.
 MODULES_WITHOUT_ALL = ["skactive.experiment.plots"]

@@ -289,3 +289,71 @@ def test_mlp_split_at_dropout_is_the_whole_network_and_subclasses_run_whole():
     doubled = Doubled(n_features=5, n_classes=3, hidden_layer_sizes=(8,), dropout=0.5).eval()
     prefix, rest = doubled.split_at_dropout()
     torch.testing.assert_close(rest(prefix(x)), doubled(x))
+
+
+# --------------------------------------------------------------------------- the model view
+class _ModalLikeLearner:
+    """What a strategy sees of modAL's ActiveLearner: estimator, X_training, y_training."""
+
+    def __init__(self, estimator, X_training=None, y_training=None):
+        self.estimator, self.X_training, self.y_training = estimator, X_training, y_training
+
+    def query(self, *args, **kwargs):  # pragma: no cover - never called by a readout
+        raise AssertionError
+
+    def teach(self, *args, **kwargs):  # pragma: no cover - never called by a readout
+        raise AssertionError
+
+
+def test_model_view_resolves_every_kind_of_argument(clf, data):
+    X, y = data
+    learner = ActiveLearner(MLPClassifier((16, 8), max_epochs=30, random_state=0),
+                            X_training=X[:120], y_training=y[:120])
+    views = {
+        "skactive learner": readouts.model_view(learner),
+        "modAL learner": readouts.model_view(_ModalLikeLearner(clf, X[:120], y[:120])),
+        "classifier": readouts.model_view(clf),
+        "pipeline": readouts.model_view(make_pipeline(StandardScaler(), clf)),
+    }
+    assert views["skactive learner"].estimator is learner.estimator_
+    assert views["modAL learner"].estimator is clf and views["classifier"].estimator is clf
+    for name in ("skactive learner", "modAL learner"):
+        np.testing.assert_array_equal(views[name].X_labeled, X[:120])
+        np.testing.assert_array_equal(views[name].y_labeled, y[:120])
+    assert not views["classifier"].has_labeled_set
+    with pytest.raises(TypeError, match="labeled set"):
+        readouts.labeled_set(views["classifier"])
+    assert views["pipeline"].transform is not None
+    assert {v.input_kind for v in views.values()} == {"table"}
+    assert readouts.model_view(views["classifier"]) is views["classifier"]
+    # a readout on the view is the readout on what the view came from
+    np.testing.assert_array_equal(readouts.logits(views["modAL learner"], X[120:]),
+                                  readouts.logits(clf, X[120:]))
+    np.testing.assert_array_equal(readouts.predict_proba(views["skactive learner"], X[120:]),
+                                  readouts.predict_proba(learner, X[120:]))
+
+
+def test_the_view_reads_the_input_kind_from_scikit_learn_tags():
+    from skactive import TextCNNClassifier
+
+    texts, labels = ["good fun", "bad , dull", "fun", "so dull"] * 5, [1, 0, 1, 0] * 5
+    text_clf = TextCNNClassifier(n_filters=4, embedding_dim=8, embedding="random",
+                                 max_epochs=2, random_state=0).fit(texts, labels)
+    assert readouts.model_view(text_clf).input_kind == "text"
+    assert readouts.model_view(LogisticRegression()).input_kind == "table"
+    with pytest.raises(TypeError, match="reads texts"):
+        readouts.input_gradients(text_clf, texts)
+
+
+def test_strategies_hand_their_readouts_one_view(clf, data, monkeypatch):
+    from skactive.strategies import EntropySampling
+
+    X, y = data
+    learner = ActiveLearner(MLPClassifier((16, 8), max_epochs=30, random_state=0),
+                            X_training=X[:120], y_training=y[:120])
+    learner.model_view()  # fitted here, so the count below is the strategy's alone
+    calls = []
+    real = ActiveLearner.model_view
+    monkeypatch.setattr(ActiveLearner, "model_view", lambda self: calls.append(1) or real(self))
+    EntropySampling()(learner, X[120:], n_instances=3)
+    assert len(calls) == 1
