@@ -332,16 +332,9 @@ def cmd_demo(args):
     from .experiment import load_dataset, run_experiment, write_report
     from .strategies import get_strategy
 
-    names = args.strategies or list(_DEMO_STRATEGIES)
-    available = []
-    for name in names:
-        try:
-            get_strategy(name)
-        except NotImplementedError:
-            if args.strategies:  # asked for by name: say so
-                raise
-            continue
-        available.append(name)
+    available = args.strategies or list(_DEMO_STRATEGIES)
+    for name in available:
+        get_strategy(name)  # an unknown name: a clear error before the run
     dataset = load_dataset("telescope")
     print(f"skactive demo: Telescope ({dataset.n_samples} samples), strategies "
           f"{', '.join(available)}, labeled share {100 * _DEMO_SCHEDULE['initial']:g}% to "
@@ -360,11 +353,7 @@ def cmd_strategies(args):
     from .strategies import get_strategy, strategy_names
 
     for name in strategy_names():
-        try:
-            status = type(get_strategy(name)).__name__
-        except NotImplementedError:
-            status = "(not available in this installation)"
-        print(f"{name:18s} {status}")
+        print(f"{name:18s} {type(get_strategy(name)).__name__}")
     return 0
 
 
