@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from skactive.utils._selection import (  # noqa: E402
+from skactive.utils import (  # noqa: E402
     d2_sampling,
     greedy_k_center,
     kmeans_pp_factorised,

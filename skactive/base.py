@@ -94,8 +94,6 @@ class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
     _predict_dtype = torch.float64
     #: rows per forward pass at inference time (training uses ``batch_size``).
     _inference_batch_size = 8192
-    #: what the network reads: "table" (float feature rows) or "text" (token ids).
-    _input_kind = "table"
 
     # ----------------------------------------------------------------- subclass hooks
     def _validate_training_data(self, X, y):  # pragma: no cover - abstract

@@ -618,7 +618,7 @@ def test_make_sigmoid_distribution():
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, "10", True])
 def test_make_sigmoid_rejects_bad_n_samples(bad):
-    with pytest.raises(ValueError, match="n_samples must be an int >= 1"):
+    with pytest.raises(ValueError, match="n_samples must be an integer >= 1"):
         make_sigmoid(bad)
 
 

@@ -363,7 +363,7 @@ def test_defaults_follow_the_papers():
     cnn, lstm = TextCNNClassifier(), BiLSTMClassifier()
     assert (cnn.filter_sizes, cnn.n_filters, cnn.dropout) == ((3, 4, 5), 100, 0.5)
     assert (lstm.hidden_size, cnn.embedding_dim, cnn.embedding) == (100, 100, "word2vec")
-    assert cnn._input_kind == lstm._input_kind == "text"
+    assert cnn.__sklearn_tags__().input_tags.string and lstm.__sklearn_tags__().input_tags.string
     assert cnn._predict_dtype == torch.float64 and cnn._inference_batch_size == 512
 
 

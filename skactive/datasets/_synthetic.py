@@ -1,10 +1,10 @@
 """Generators for the synthetic data sets of the DAMI and IBAL papers."""
 
-from numbers import Integral
-
 import numpy as np
 from scipy.special import expit
 from sklearn.utils import check_random_state
+
+from ..utils import check_int
 
 __all__ = ["make_sigmoid", "make_ibal"]
 
@@ -12,12 +12,6 @@ __all__ = ["make_sigmoid", "make_ibal"]
 IBAL_CENTERS = np.array([[0.0, 0.0], [2.5, 0.0], [1.25, 3.0]])
 #: Standard deviation of each IBAL class (isotropic Gaussians).
 IBAL_STDS = np.array([1.0, 1.0, 0.5])
-
-
-def _check_count(value, name, minimum):
-    if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def make_sigmoid(n_samples=1000, *, random_state=None):
@@ -59,7 +53,7 @@ def make_sigmoid(n_samples=1000, *, random_state=None):
     >>> bool(X.min() >= -5 and X.max() <= 5)
     True
     """
-    n_samples = _check_count(n_samples, "n_samples", 1)
+    n_samples = check_int("n_samples", n_samples, 1)
     rng = check_random_state(random_state)
     X = rng.uniform(-5.0, 5.0, size=(n_samples, 2))
     y = (rng.uniform(size=n_samples) < expit(X[:, 0] * X[:, 1])).astype(np.int64)
@@ -130,7 +124,7 @@ def make_ibal(n_samples=(2000, 500, 50), *, random_state=None, shuffle=True):
         raise ValueError(
             f"n_samples must give {len(IBAL_CENTERS)} class sizes, got {len(counts)}: {counts}."
         )
-    counts = [_check_count(c, "each class size in n_samples", 0) for c in counts]
+    counts = [check_int("each class size in n_samples", c, 0) for c in counts]
     if sum(counts) == 0:
         raise ValueError("n_samples must contain at least one point.")
     rng = check_random_state(random_state)

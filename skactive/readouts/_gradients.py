@@ -9,7 +9,7 @@ import torch
 
 from ..nets import TextNet
 from ._text import text_gradient_gram
-from ._view import batch_rows, model_view, neural_view
+from ._view import batch_rows, check_target, model_view, neural_view
 
 def input_gradients(classifier, X, *, target="logit", batch_size=None):
     """Gradient of the predicted class's score with respect to the input, per sample.
@@ -39,8 +39,7 @@ def input_gradients(classifier, X, *, target="logit", batch_size=None):
     >>> readouts.input_gradients(clf, X).shape
     (100, 4)
     """
-    if target not in ("logit", "proba"):
-        raise ValueError(f"target must be 'logit' or 'proba', got {target!r}.")
+    check_target(target)
     view = model_view(classifier)
     estimator, X = neural_view(view, X, "input_gradients")
     if view.input_kind == "text":

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from ..nets import PAD_ID
-from ._view import batch_rows, model_view, neural_view
+from ._view import batch_rows, check_target, model_view, neural_view
 
 
 def _text_view(classifier, X, readout):
@@ -25,11 +25,6 @@ def _text_view(classifier, X, readout):
             "readouts.input_gradients for it."
         )
     return estimator, X
-
-
-def _check_target(target):
-    if target not in ("logit", "proba"):
-        raise ValueError(f"target must be 'logit' or 'proba', got {target!r}.")
 
 
 def _embedded(module, tokens):
@@ -85,7 +80,7 @@ def word_gradients(classifier, X, *, target="logit", batch_size=None):
     >>> grads.shape, mask.tolist()
     ((2, 2, 8), [[True, True], [True, False]])
     """
-    _check_target(target)
+    check_target(target)
     estimator, X = _text_view(classifier, X, "word_gradients")
     module = estimator.inference_module()
     dim = module.embedding.embedding_dim
@@ -141,7 +136,7 @@ def word_interpretations(classifier, X, *, target="logit", batch_size=None):
     >>> int(d[2])  # the empty text's one (unknown-word) position
     0
     """
-    _check_target(target)
+    check_target(target)
     estimator, X = _text_view(classifier, X, "word_interpretations")
     module = estimator.inference_module()
     dim = module.embedding.embedding_dim

@@ -240,6 +240,12 @@ def labeled_set(classifier):
     return view.X_labeled, view.y_labeled
 
 
+def check_target(target):
+    """Raise a ValueError unless ``target`` is 'logit' or 'proba' (what a gradient differentiates)."""
+    if target not in ("logit", "proba"):
+        raise ValueError(f"target must be 'logit' or 'proba', got {target!r}.")
+
+
 def batch_rows(estimator, batch_size, values_per_row=1):
     """Rows per slice: ``batch_size`` (the inference batch by default) within the budget."""
     if batch_size is None:

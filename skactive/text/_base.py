@@ -113,7 +113,6 @@ class BaseTextClassifier(BaseNeuralClassifier):
     subclasses build the network in ``_make_module(vectors, n_classes)``.
     """
 
-    _input_kind = "text"
     #: Sentences per forward pass at inference time: a few MB of activations at length 60.
     _inference_batch_size = 512
 
