@@ -10,9 +10,8 @@ from ..datasets import iter_lines as _iter_lines
 from ..datasets import read_text as _read_text
 from ..datasets import sniff_separator as _sniff_sep
 from ..experiment import dataset_from_table, dataset_from_text, make_model
-from ..experiment import fit_text_embedding, resolve_model_name
+from ..experiment import fit_text_embedding, model_has_dropout, resolve_model_name
 from ..learner import ActiveLearner
-from ..experiment import model_has_dropout
 from ..strategies import canonical_strategy_name, check_strategy_applicable, get_strategy
 from ..strategies import seeded_strategy as _seed_strategy
 

@@ -7,6 +7,7 @@ at most :data:`DISTANCE_BLOCK_ELEMENTS`, never the full matrix.
 """
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 #: The memory budget of one batched computation over the pool (bytes): per-sample gradients
 #: (readouts), MC-dropout probabilities (BALD) and float64 work copies (RALIF) are sliced so
@@ -22,6 +23,20 @@ ROUND_OFF = 64 * np.finfo(np.float64).eps
 
 #: Never process fewer rows than this per block (bounds the Python loop).
 MIN_BLOCK_ROWS = 16
+
+
+_BLAS = []  # one ThreadpoolController, made on first use (it scans the loaded libraries)
+
+
+def _one_blas_thread():
+    """Single-threaded BLAS for a block loop whose products have a tiny inner dimension.
+
+    Thread hand-offs then cost more than they gain (several times the CPU time on two cores),
+    and results do not depend on the thread count.
+    """
+    if not _BLAS:
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
 
 
 def budget_rows(values_per_row, budget_bytes=MEMORY_BUDGET_BYTES, itemsize=4):
@@ -45,8 +60,8 @@ def nearest_sq_distances(X, Y, *, sq_x=None, sq_y=None, block_elements=None):
     """Squared Euclidean distance of every row of ``X`` to its nearest row of ``Y``.
 
     Blocks of at most ``block_elements`` entries (:data:`DISTANCE_BLOCK_ELEMENTS` by
-    default), float64; noise below the round-off of the expansion (identical rows) is set to
-    exactly 0. Ties go to the lowest position in ``Y``.
+    default), float64, on one BLAS thread; noise below the round-off of the expansion
+    (identical rows) is set to exactly 0. Ties go to the lowest position in ``Y``.
 
     Parameters
     ----------
@@ -84,6 +99,13 @@ def nearest_sq_distances(X, Y, *, sq_x=None, sq_y=None, block_elements=None):
         sq_y = np.einsum("ij,ij->i", Y, Y, dtype=np.float64)
     cols = min(m, max(1, block_elements // 256))  # >= 256 rows per block
     rows = max(1, block_elements // cols)
+    with _one_blas_thread():
+        _nearest_blocks(X, Y, sq_x, sq_y, rows, cols, best, where)
+    return where, best
+
+
+def _nearest_blocks(X, Y, sq_x, sq_y, rows, cols, best, where):
+    n, m = X.shape[0], Y.shape[0]
     for c0 in range(0, m, cols):
         Yc = Y[c0:c0 + cols].astype(np.float64, copy=False)
         half = 0.5 * sq_y[c0:c0 + cols]
@@ -99,4 +121,3 @@ def nearest_sq_distances(X, Y, *, sq_x=None, sq_y=None, block_elements=None):
             better = d < best[r0:r0 + rows]  # strict: the earlier block wins a tie
             best[r0:r0 + rows][better] = d[better]
             where[r0:r0 + rows][better] = c0 + j[better]
-    return where, best
