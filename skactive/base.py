@@ -214,6 +214,29 @@ class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
             module = copy.deepcopy(module).to(dtype=dtype)
         return module.eval()
 
+    @property
+    def inference_batch_size(self):
+        """Rows per forward pass at inference time (readouts slice the pool by it)."""
+        return self._inference_batch_size
+
+    def validate_input(self, X):
+        """``X`` checked and converted as the fitted network reads it.
+
+        Float32 feature rows for tables, padded token ids for text; the readouts call this
+        once per pool before slicing it with :meth:`iter_input_batches`.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples, as given to ``predict``.
+
+        Returns
+        -------
+        X : ndarray
+        """
+        check_is_fitted(self)
+        return self._validate_input(X)
+
     def iter_input_batches(self, X, batch_size=None, dtype=torch.float32):
         """Yield model-ready tensors on the classifier's device for batches of validated ``X``.
 

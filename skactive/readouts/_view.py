@@ -201,7 +201,7 @@ def neural_view(classifier, X, readout="This readout"):
         )
     if transform is not None:
         X = transform(X)
-    return estimator, estimator._validate_input(X)
+    return estimator, estimator.validate_input(X)
 
 
 def labeled_set(classifier):
@@ -249,5 +249,5 @@ def check_target(target):
 def batch_rows(estimator, batch_size, values_per_row=1):
     """Rows per slice: ``batch_size`` (the inference batch by default) within the budget."""
     if batch_size is None:
-        batch_size = estimator._inference_batch_size
+        batch_size = estimator.inference_batch_size
     return max(1, min(batch_size, PER_SAMPLE_GRADIENT_BUDGET // max(1, values_per_row)))
