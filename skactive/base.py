@@ -354,7 +354,25 @@ class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
 
 
 def softmax(logits):
-    """Row-wise softmax of a 2-D array, computed stably in its own dtype."""
+    """Row-wise softmax of a 2-D array, computed stably in its own dtype.
+
+    The one softmax of skactive's numpy code (probabilities, BADGE's embedding, IBAL, RALIF).
+
+    Parameters
+    ----------
+    logits : ndarray of shape (n_samples, n_classes)
+
+    Returns
+    -------
+    proba : ndarray of shape (n_samples, n_classes)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.base import softmax
+    >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0]])).tolist()
+    [[0.5, 0.5], [1.0, 0.0]]
+    """
     z = logits - logits.max(axis=1, keepdims=True)
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
