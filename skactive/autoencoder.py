@@ -12,12 +12,12 @@ import torch
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
-from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping
 from torch import nn
 
 from ._compat import validate_data
 from ._threads import resolve_n_threads, torch_threads
+from ._training import InterruptibleNet, keep_state_on_error
 from .base import _check_positive, _silent, resolve_optimizer
 
 
@@ -202,6 +202,7 @@ class MLPAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
             )
         return sizes, int(latent)
 
+    @keep_state_on_error
     def fit(self, X, y=None):
         """Train a new autoencoder on ``X`` from scratch.
 
@@ -236,7 +237,7 @@ class MLPAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
             torch.manual_seed(seed)
             module = AutoencoderModule(X.shape[1], self.latent_dim_, sizes)
-            net = NeuralNet(
+            net = InterruptibleNet(
                 module,
                 criterion=nn.MSELoss,
                 optimizer=resolve_optimizer("adam"),
