@@ -18,6 +18,7 @@ from torch import nn
 from ._compat import validate_data
 from ._threads import resolve_n_threads, torch_threads
 from ._training import InterruptibleNet, keep_state_on_error
+from ._version import VersionedPickleMixin
 from .base import _check_positive, _silent, resolve_optimizer
 
 
@@ -87,7 +88,8 @@ def _stack(widths):
     return nn.Sequential(*layers)
 
 
-class MLPAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class MLPAutoencoder(VersionedPickleMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+                     BaseEstimator):
     """Fully connected autoencoder whose ``transform`` gives the latent code.
 
     The network (ReLU encoder ``n_features -> hidden_layer_sizes -> latent_dim``, mirrored

@@ -21,6 +21,7 @@ from skorch.dataset import ValidSplit
 
 from ._threads import resolve_n_threads, torch_threads
 from ._training import InterruptibleNetClassifier, keep_state_on_error
+from ._version import VersionedPickleMixin
 
 _OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -62,7 +63,7 @@ def _check_positive(name, value, *, integral=False, allow_zero=False):
         raise ValueError(f"{name} must be a {what} {bound}, got {value!r}.")
 
 
-class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
+class BaseNeuralClassifier(VersionedPickleMixin, ClassifierMixin, BaseEstimator):
     """Shared fit / predict logic of skactive's skorch-based classifiers.
 
     Not meant to be used directly: see :class:`skactive.MLPClassifier`. Subclasses set their

@@ -10,11 +10,12 @@ from sklearn.utils import check_random_state
 
 from ._labeled import check_labeled, estimator_input
 from ._training import keep_state_on_error
+from ._version import VersionedPickleMixin
 from .exceptions import RefitError
 from .utils._data import append_rows, num_samples, take_rows
 
 
-class ActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class ActiveLearner(VersionedPickleMixin, MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """Pool-based active learner with modAL's API, as a scikit-learn meta-estimator.
 
     Holds the labeled set and a classifier trained on it; :meth:`query` asks the query strategy
