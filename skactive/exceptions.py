@@ -61,3 +61,6 @@ class RefitError(ValueError, RuntimeError):
     >>> len(learner.y_training_)
     2
     """
+
+
+__all__ = ["InconsistentVersionWarning", "RefitError"]
