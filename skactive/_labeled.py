@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_array
+from sklearn.utils.validation import check_array, column_or_1d
 
 from .utils._data import num_samples
 
@@ -53,8 +53,9 @@ def check_labeled(X, y, *, X_seen=None, y_seen=None, allow_nan=False, text=False
     if X is None:
         raise ValueError("X is None: pass the labeled samples as X.")
     if y is None:
-        raise ValueError("y is None: pass one label per sample of X as y.")
-    labels = _label_array(y)
+        raise ValueError("ActiveLearner requires y to be passed, but the target y is None; pass "
+                         "one label per sample of X.")
+    labels, raveled = _label_array(y)
     n_x = _num_rows(X)
     text = text or _is_text(X if X_seen is None else X_seen)
     if text:
@@ -65,8 +66,10 @@ def check_labeled(X, y, *, X_seen=None, y_seen=None, allow_nan=False, text=False
         raise ValueError(f"X has {n_x} samples but y has {len(labels)} labels; give one label "
                          f"per sample. {_HINT}")
     kind = _check_labels(labels)
+    if raveled:
+        y = labels
     if y_seen is not None:
-        y = _match_label_type(y, labels, kind, _label_array(y_seen))
+        y = _match_label_type(y, labels, kind, _label_array(y_seen)[0])
     return y
 
 
@@ -78,21 +81,25 @@ def _num_rows(X):
 
 
 def _label_array(y):
-    if isinstance(y, (str, bytes)) or np.ndim(y) == 0:
-        raise ValueError(f"y must be a 1-D array-like of labels, got the single value {y!r}; "
-                         "wrap it in a list.")
     if hasattr(y, "to_numpy"):
         labels = y.to_numpy()
-    elif isinstance(y, np.ndarray):
-        labels = y
-    else:  # a list: numpy would silently turn [0, "a"] into the strings ["0", "a"]
+    elif isinstance(y, (list, tuple)):
+        # numpy would silently turn [0, "a"] into the strings ["0", "a"]
         labels = np.asarray(y, dtype=object)
         if labels.ndim > 1:
             labels = np.asarray(y)
+    else:
+        labels = np.asarray(y)
+    if labels.ndim == 0:
+        raise ValueError(f"y must be a 1-D array-like of labels, got the single value {y!r}; "
+                         "wrap it in a list.")
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        # scikit-learn's convention: a column vector is accepted with a DataConversionWarning
+        return column_or_1d(labels, warn=True), True
     if labels.ndim != 1:
-        raise ValueError(f"y must be 1-D (one label per sample), got shape {labels.shape}; "
-                         f"pass y.ravel() for a single column. {_HINT}")
-    return labels
+        raise ValueError(f"y must be 1-D (one label per sample), got shape {labels.shape}. "
+                         f"{_HINT}")
+    return labels, False
 
 
 def _show(value):
@@ -136,7 +143,7 @@ def _check_labels(labels):
         if not np.isfinite(values).all():
             raise ValueError(f"y contains infinite labels. {_HINT}")
         if type_of_target(values) not in ("binary", "multiclass"):
-            raise ValueError(f"y has non-integer numeric labels (e.g. {_show(values[values % 1 != 0][0])})"
+            raise ValueError(f"y has continuous (non-integer) labels (e.g. {_show(values[values % 1 != 0][0])})"
                              f"; a classifier needs class labels (integers or strings). {_HINT}")
     return kind
 
@@ -144,7 +151,7 @@ def _check_labels(labels):
 def _match_label_type(y, labels, kind, seen):
     if len(seen) == 0:
         return y
-    seen_kind = _label_kind(seen)
+    seen_kind = _label_kind(seen[:1])  # the labeled set passed these checks: one kind throughout
     numeric = {"integer", "float", "bool"}
     if (kind == "string") != (seen_kind == "string"):
         raise TypeError(
@@ -165,7 +172,12 @@ def _is_text(X):
         return X.ndim == 1 and len(X) > 0 and isinstance(X.iloc[0], str)
     if isinstance(X, np.ndarray):
         return X.ndim == 1 and X.size > 0 and isinstance(X[0], str)
-    first = next(iter(X), None)
+    if hasattr(X, "__array__"):
+        return _is_text(np.asarray(X))
+    try:
+        first = next(iter(X), None)
+    except TypeError:
+        return False
     return isinstance(first, str)
 
 

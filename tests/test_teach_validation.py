@@ -52,8 +52,8 @@ BAD = [
     ("None label", lambda X, y: (X, [*y[:-1].tolist(), None]), ValueError, "needs a label"),
     ("string labels", lambda X, y: (X, y.astype(str)), TypeError, "same type"),
     ("mixed labels", lambda X, y: (X, [*y[:-1].tolist(), "a"]), TypeError, "mixes"),
-    ("continuous labels", lambda X, y: (X, y + 0.5), ValueError, "non-integer"),
-    ("2-D y", lambda X, y: (X, y.reshape(-1, 1)), ValueError, "1-D"),
+    ("continuous labels", lambda X, y: (X, y + 0.5), ValueError, "continuous"),
+    ("2-D y", lambda X, y: (X, np.c_[y, y]), ValueError, "1-D"),
     ("short y", lambda X, y: (X, y[:-1]), ValueError, "one label per sample"),
     ("no y", lambda X, y: (X, None), ValueError, "y is None"),
     ("no X", lambda X, y: (None, y), ValueError, "X is None"),
@@ -94,6 +94,15 @@ def test_bad_first_teach_on_constructor_data_changes_nothing():
     with pytest.raises(ValueError, match="X_training/y_training given to ActiveLearner"):
         bad_init.predict(X_ALL[:2])
     assert "X_training_" not in bad_init.__dict__
+
+
+def test_column_vector_y_is_raveled_with_a_warning():
+    from sklearn.exceptions import DataConversionWarning
+
+    learner = ActiveLearner(LogisticRegression(), X_training=X_ALL[:10], y_training=Y_ALL[:10])
+    with pytest.warns(DataConversionWarning):
+        learner.teach(X_ALL[10:13], Y_ALL[10:13].reshape(-1, 1))
+    assert_array_equal(learner.y_training_, Y_ALL[:13])
 
 
 def test_integral_float_labels_keep_integer_classes():
