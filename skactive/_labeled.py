@@ -143,8 +143,9 @@ def _check_labels(labels):
         if not np.isfinite(values).all():
             raise ValueError(f"y contains infinite labels. {_HINT}")
         if type_of_target(values) not in ("binary", "multiclass"):
-            raise ValueError(f"y has continuous (non-integer) labels (e.g. {_show(values[values % 1 != 0][0])})"
-                             f"; a classifier needs class labels (integers or strings). {_HINT}")
+            example = _show(values[values % 1 != 0][0])
+            raise ValueError(f"y has continuous (non-integer) labels (e.g. {example}); a "
+                             f"classifier needs class labels (integers or strings). {_HINT}")
     return kind
 
 

@@ -33,7 +33,7 @@ import hashlib
 import io as _io
 import json
 import os
-import tempfile
+import uuid
 import warnings
 import zipfile
 
@@ -300,10 +300,10 @@ def dump(obj, path):
         "root": root,
     }
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".skactive-", suffix=".tmp")
+    # a temporary file beside the target, renamed over it once complete ("x": never clobbers)
+    tmp = f"{path}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
     try:
-        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w") as archive:
+        with open(tmp, "xb") as handle, zipfile.ZipFile(handle, "w") as archive:
             archive.writestr(_MANIFEST, json.dumps(manifest, indent=1),
                              compress_type=zipfile.ZIP_DEFLATED)
             for name, data in members.items():
@@ -356,7 +356,10 @@ class _Reader:
         return {self.decode(k): self.decode(v) for k, v in node["items"]}
 
     def _decode_scalar(self, node):
-        return np.dtype(node["dtype"]).type(node["value"])
+        dtype = np.dtype(node["dtype"])
+        if dtype.kind not in "biufUS":
+            raise self.damaged(f"a scalar of dtype {dtype}")
+        return dtype.type(node["value"])
 
     def _decode_ndarray(self, node):
         return self.lookup(self.arrays, node["key"], "array").copy()

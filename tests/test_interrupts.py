@@ -204,3 +204,19 @@ def test_interrupted_teach_keeps_labels_and_refits_on_next_use(data):
     assert_array_equal(learner.predict_proba(X),
                        MLPClassifier(max_epochs=3, random_state=0).fit(X[:30], y[:30])
                        .predict_proba(X))
+
+
+def test_sigint_during_query_propagates_and_leaves_the_strategy_unfitted(data):
+    # IBAL-D fits its autoencoder inside query: a Ctrl-C there reaches the caller
+    from skactive.strategies import IBALD
+
+    X, y = data
+    strategy = IBALD(autoencoder=MLPAutoencoder(max_epochs=100_000, n_iter_no_change=None,
+                                                random_state=0))
+    learner = ActiveLearner(MLPClassifier(max_epochs=3, random_state=0), strategy,
+                            X_training=X[:20], y_training=y[:20])
+    learner.predict(X[:1])
+    with pytest.raises(KeyboardInterrupt), sigint_after(0.3):
+        learner.query(X[20:], n_instances=3)
+    assert not hasattr(strategy, "autoencoder_")
+    assert_array_equal(learner.y_training_, y[:20])
