@@ -144,8 +144,10 @@ def _check_labels(labels):
             raise ValueError(f"y contains infinite labels. {_HINT}")
         if type_of_target(values) not in ("binary", "multiclass"):
             example = _show(values[values % 1 != 0][0])
-            raise ValueError(f"y has continuous (non-integer) labels (e.g. {example}); a "
-                             f"classifier needs class labels (integers or strings). {_HINT}")
+            # scikit-learn's wording first ("Unknown label type"), which its checks look for
+            raise ValueError(f"Unknown label type: continuous. y has non-integer labels (e.g. "
+                             f"{example}); a classifier needs class labels (integers or "
+                             f"strings). {_HINT}")
     return kind
 
 

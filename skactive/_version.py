@@ -19,7 +19,7 @@ class VersionedPickleMixin:
     def __setstate__(self, state):
         from .exceptions import InconsistentVersionWarning
 
-        saved = state.pop("_skactive_version", "unknown (before 0.1)")
+        saved = state.pop("_skactive_version", "unknown (no version recorded)")
         if saved != __version__:
             warnings.warn(InconsistentVersionWarning(
                 estimator_name=type(self).__name__, current_version=__version__,
