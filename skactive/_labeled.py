@@ -27,16 +27,19 @@ def estimator_input(estimator):
     """What the estimator's scikit-learn tags say it accepts: a dict of keyword arguments for
     :func:`check_labeled` (missing values, texts, non-numeric table columns)."""
     try:
-        from sklearn.utils import get_tags  # scikit-learn >= 1.6
-    except ImportError:  # pragma: no cover - scikit-learn 1.5
-        tags = estimator._get_tags()
-        types = tags.get("X_types", ["2darray"])
-        allow_nan, text = bool(tags.get("allow_nan")), "2darray" not in types
-        strings = text or "categorical" in types or "string" in types
-    else:
-        tags = get_tags(estimator).input_tags
-        allow_nan, text = bool(tags.allow_nan), bool(tags.string and not tags.two_d_array)
-        strings = bool(tags.string or tags.categorical)
+        try:
+            from sklearn.utils import get_tags  # scikit-learn >= 1.6
+        except ImportError:  # pragma: no cover - scikit-learn 1.5
+            tags = estimator._get_tags()
+            types = tags.get("X_types", ["2darray"])
+            allow_nan, text = bool(tags.get("allow_nan")), "2darray" not in types
+            strings = text or "categorical" in types or "string" in types
+        else:
+            tags = get_tags(estimator).input_tags
+            allow_nan, text = bool(tags.allow_nan), bool(tags.string and not tags.two_d_array)
+            strings = bool(tags.string or tags.categorical)
+    except AttributeError:  # a duck-typed estimator without scikit-learn's tags
+        allow_nan, text, strings = False, False, True
     # a Pipeline's tags do not say what its first step accepts (an encoder takes strings)
     strings = strings or hasattr(estimator, "steps")
     return {"allow_nan": allow_nan, "text": text, "strings": strings}

@@ -128,6 +128,31 @@ def test_dataframe_columns_and_missing_values_allowed_by_the_estimator():
     assert len(hgb.y_training_) == 22
 
 
+class DuckClassifier:
+    """A classifier with scikit-learn's methods but none of its tags (as modAL users may have)."""
+
+    def get_params(self, deep=True):
+        return {}
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        return np.full((len(X), len(self.classes_)), 1 / len(self.classes_))
+
+    def predict(self, X):
+        return self.classes_[np.zeros(len(X), dtype=int)]
+
+
+def test_duck_typed_estimator_without_tags():
+    learner = ActiveLearner(DuckClassifier(), X_training=X_ALL[:4], y_training=Y_ALL[:4])
+    learner.teach(X_ALL[4:6], Y_ALL[4:6])
+    with pytest.raises(ValueError, match="NaN"):
+        learner.teach(with_nan(X_ALL[6:8]), Y_ALL[6:8])
+    assert len(learner.y_training_) == 6
+
+
 def test_text_learner_refuses_none_and_non_texts():
     texts = np.array(["good fun film", "bad dull plot", "fun and good", "dull bad acting"] * 3,
                      dtype=object)
