@@ -132,19 +132,21 @@ def test_sigint_inside_a_callback_hook_is_not_taken_for_early_stopping(data):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
 
 
-def test_sigterm_made_an_exception_by_the_caller_propagates(data):
+@pytest.mark.parametrize("exception", [KeyboardInterrupt, SystemExit])
+def test_sigterm_made_an_exception_by_the_caller_propagates(data, exception):
     X, y = data
 
-    def to_interrupt(signum, frame):
-        raise KeyboardInterrupt("SIGTERM")
+    def to_exception(signum, frame):
+        raise exception("SIGTERM")
 
-    previous = signal.signal(signal.SIGTERM, to_interrupt)
+    previous = signal.signal(signal.SIGTERM, to_exception)
     try:
         clf = MLPClassifier(max_epochs=50, callbacks=[RaiseSignalAt(signal.SIGTERM)],
                             random_state=0)
-        with pytest.raises(KeyboardInterrupt, match="SIGTERM"):
+        with pytest.raises(exception, match="SIGTERM"):
             clf.fit(X, y)
-        assert signal.getsignal(signal.SIGTERM) is to_interrupt
+        assert signal.getsignal(signal.SIGTERM) is to_exception
+        assert not hasattr(clf, "net_")
     finally:
         signal.signal(signal.SIGTERM, previous)
 
