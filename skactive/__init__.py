@@ -1,10 +1,9 @@
 """skactive: deep active learning in the scikit-learn ecosystem."""
 
+from ._version import __version__
 from .learner import ActiveLearner
 from .mlp import MLPClassifier
 from .text import BiLSTMClassifier, TextCNNClassifier
-
-__version__ = "0.1.0.dev0"
 
 __all__ = [
     "ActiveLearner", "MLPClassifier", "TextCNNClassifier", "BiLSTMClassifier", "__version__",

@@ -11,10 +11,11 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
-from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping
 from torch import nn
 
+from ._training import InterruptibleNet, keep_state_on_error
+from ._version import VersionedPickleMixin
 from .base import resolve_optimizer, train_net
 from .nets import AutoencoderModule
 from .utils import check_positive, resolve_n_threads, torch_threads, validate_data
@@ -47,7 +48,8 @@ class _SliceBatches:
             yield self.X[idx], self.y[idx]
 
 
-class MLPAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class MLPAutoencoder(VersionedPickleMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+                     BaseEstimator):
     """Fully connected autoencoder whose ``transform`` gives the latent code.
 
     The network (ReLU encoder ``n_features -> hidden_layer_sizes -> latent_dim``, mirrored
@@ -162,6 +164,7 @@ class MLPAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
             )
         return sizes, int(latent)
 
+    @keep_state_on_error
     def fit(self, X, y=None):
         """Train a new autoencoder on ``X`` from scratch.
 
@@ -194,7 +197,7 @@ class MLPAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
 
         def build(seed):
             module = AutoencoderModule(X.shape[1], self.latent_dim_, sizes)
-            return module, NeuralNet(
+            return module, InterruptibleNet(
                 module,
                 criterion=nn.MSELoss,
                 optimizer=resolve_optimizer("adam"),

@@ -14,11 +14,12 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
-from skorch import NeuralNetClassifier
 from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
 
 from .utils import check_positive, derive_seed, resolve_n_threads, torch_threads
+from ._training import InterruptibleNetClassifier, keep_state_on_error
+from ._version import VersionedPickleMixin
 
 _OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -81,7 +82,7 @@ def train_net(estimator, build, X, y):
     return estimator
 
 
-class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
+class BaseNeuralClassifier(VersionedPickleMixin, ClassifierMixin, BaseEstimator):
     """Shared fit / predict logic of skactive's skorch-based classifiers.
 
     Not meant to be used directly: see :class:`skactive.MLPClassifier`. Subclasses set their
@@ -124,6 +125,7 @@ class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
         resolve_optimizer(self.optimizer)
 
     # ----------------------------------------------------------------- training
+    @keep_state_on_error
     def fit(self, X, y):
         """Train a new network on ``(X, y)`` from scratch.
 
@@ -138,6 +140,14 @@ class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : object
             The fitted classifier.
+
+        Notes
+        -----
+        Training can be interrupted (Ctrl-C, or a SIGTERM that the program turns into
+        ``KeyboardInterrupt``): the interrupt reaches the caller, and the classifier keeps the
+        state it had before the call (its previous model, or unfitted). Early stopping
+        (``n_iter_no_change``, or a callback raising ``KeyboardInterrupt`` as skorch's
+        ``EarlyStopping`` does) still ends training normally.
         """
         self._check_training_params()
         X, y = self._validate_training_data(X, y)
@@ -174,7 +184,7 @@ class BaseNeuralClassifier(ClassifierMixin, BaseEstimator):
                         monitor="train_loss", patience=self.n_iter_no_change,
                         threshold=self.tol, threshold_mode="abs", sink=sink))
                 )
-        return NeuralNetClassifier(
+        return InterruptibleNetClassifier(
             module,
             criterion=torch.nn.CrossEntropyLoss,
             optimizer=resolve_optimizer(self.optimizer),

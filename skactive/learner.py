@@ -8,11 +8,15 @@ from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 
+from ._labeled import check_labeled, estimator_input
+from ._training import keep_state_on_error
+from ._version import VersionedPickleMixin
+from .exceptions import RefitError
 from .readouts import ModelView
 from .utils import append_rows, derive_seed, num_samples, take_rows
 
 
-class ActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class ActiveLearner(VersionedPickleMixin, MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """Pool-based active learner with modAL's API, as a scikit-learn meta-estimator.
 
     Holds the labeled set and a classifier trained on it; :meth:`query` asks the query strategy
@@ -96,8 +100,12 @@ class ActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fitting
+    @keep_state_on_error
     def fit(self, X, y, bootstrap=False, **fit_kwargs):
         """Replace the labeled set with ``(X, y)`` and fit the estimator on it.
+
+        All or nothing: when the samples are invalid or fitting fails, the learner keeps its
+        previous labeled set and model.
 
         Parameters
         ----------
@@ -114,15 +122,21 @@ class ActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         -------
         self : ActiveLearner
         """
-        X_new, y_new = _check_pair(X, y)
-        self.X_training_, self.y_training_ = X_new, y_new
+        y = self._check_labeled(X, y)
+        self.X_training_, self.y_training_ = X, y
         return self._fit_to_known(bootstrap=bootstrap, **fit_kwargs)
 
     def teach(self, X, y, bootstrap=False, only_new=False, **fit_kwargs):
         """Add labeled samples and retrain.
 
-        The labels are added before the model is retrained, so they are kept even when fitting
-        fails (for example while the labeled set still has a single class).
+        The new samples are checked against the labeled set first (number and names of
+        features, numeric or text input, missing values, label type, one 1-D label per sample):
+        on any problem a ValueError or TypeError says what to fix and the labeled set is left
+        exactly as it was. Valid labels are then added before the model is retrained, so they
+        are kept even when fitting fails (for example while the labeled set still has a single
+        class): a :class:`~skactive.exceptions.RefitError` says so, and the next call that needs
+        a model refits it on the whole labeled set. An interrupt (``KeyboardInterrupt``) during
+        the refit also keeps the labels and propagates unchanged.
 
         Parameters
         ----------
@@ -140,22 +154,60 @@ class ActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Returns
         -------
         self : ActiveLearner
+
+        Raises
+        ------
+        ValueError, TypeError
+            The new samples do not fit the labeled set; nothing was added.
+        skactive.exceptions.RefitError
+            The labels were added but the model could not be refitted.
         """
-        X_new, y_new = _check_pair(X, y)
-        if not hasattr(self, "X_training_") and self.X_training is not None:
+        if "X_training_" in self.__dict__:
+            X_seen, y_seen = self.X_training_, self.y_training_
+        elif self.X_training is not None:
             # Start from the constructor's data without fitting it first: one fit, not two.
-            if self.y_training is None:
-                raise ValueError("X_training was given without y_training; pass both or neither.")
-            self.X_training_, self.y_training_ = _check_pair(self.X_training, self.y_training)
-        if hasattr(self, "X_training_"):
-            self.X_training_ = append_rows(self.X_training_, X_new)
-            self.y_training_ = append_rows(self.y_training_, y_new)
+            X_seen, y_seen = self.X_training, self._check_constructor_data()
         else:
-            self.X_training_, self.y_training_ = X_new, y_new
-        if only_new:
-            self.estimator_ = self._fit_estimator(X_new, y_new, bootstrap, fit_kwargs)
-            return self
-        return self._fit_to_known(bootstrap=bootstrap, **fit_kwargs)
+            X_seen = y_seen = None
+        y = self._check_labeled(X, y, X_seen, y_seen)
+        if X_seen is None:
+            X_all, y_all = X, y
+        else:
+            X_all, y_all = append_rows(X_seen, X), append_rows(y_seen, y)
+        self.X_training_, self.y_training_ = X_all, y_all
+        try:
+            if only_new:
+                self.estimator_ = self._fit_estimator(X, y, bootstrap, fit_kwargs)
+            else:
+                self._fit_to_known(bootstrap=bootstrap, **fit_kwargs)
+        except Exception as exc:
+            self.__dict__.pop("estimator_", None)
+            raise RefitError(
+                f"The {num_samples(X)} new labels were added (the labeled set now has "
+                f"{num_samples(y_all)} samples), but refitting the model failed: {exc} The next "
+                "query, predict or teach refits it on the whole labeled set."
+            ) from exc
+        except BaseException:  # an interrupt: keep the labels, drop the outdated model
+            self.__dict__.pop("estimator_", None)
+            raise
+        return self
+
+    def _check_labeled(self, X, y, X_seen=None, y_seen=None):
+        estimator = self.estimator
+        if estimator is None:
+            from .mlp import MLPClassifier
+
+            estimator = MLPClassifier()
+        return check_labeled(X, y, X_seen=X_seen, y_seen=y_seen, **estimator_input(estimator))
+
+    def _check_constructor_data(self):
+        """Validated y_training (X_training and y_training are checked on first use)."""
+        if self.y_training is None:
+            raise ValueError("X_training was given without y_training; pass both or neither.")
+        try:
+            return self._check_labeled(self.X_training, self.y_training)
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"X_training/y_training given to ActiveLearner: {exc}") from None
 
     def _fit_to_known(self, bootstrap=False, **fit_kwargs):
         self.estimator_ = self._fit_estimator(
@@ -189,13 +241,14 @@ class ActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return estimator
 
     def _initial_fit(self):
-        if self.y_training is None:
-            raise ValueError("X_training was given without y_training; pass both or neither.")
-        self.fit(self.X_training, self.y_training, bootstrap=self.bootstrap_init)
+        self.fit(self.X_training, self._check_constructor_data(), bootstrap=self.bootstrap_init)
 
     def _ensure_fitted(self):
         """Fit on the constructor's data on first use; raise NotFittedError if there is none."""
         if hasattr(self, "estimator_"):
+            return
+        if "X_training_" in self.__dict__:  # labels taught, but their refit failed or was cut
+            self._fit_to_known()
             return
         if self.X_training is not None:
             self._initial_fit()
@@ -349,17 +402,6 @@ class ActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if "estimator_" not in self.__dict__:
             raise AttributeError(f"{name} is only available once the ActiveLearner is fitted.")
         return getattr(self.estimator_, name)
-
-
-def _check_pair(X, y):
-    if y is None:
-        raise ValueError("ActiveLearner requires y to be passed, but the target y is None.")
-    if X is None:
-        raise ValueError("ActiveLearner requires X to be passed, but X is None.")
-    n_x, n_y = num_samples(X), num_samples(y)
-    if n_x != n_y:
-        raise ValueError(f"X has {n_x} samples but y has {n_y}; give one label per sample.")
-    return X, y
 
 
 def _check_query_idx(query_idx, n_pool):
