@@ -92,12 +92,13 @@ def loadable_classes():
     """
     import importlib
 
-    import skactive
-    from skactive import autoencoder, strategies, text
+    from . import autoencoder, strategies, text
+    from .learner import ActiveLearner
+    from .mlp import MLPClassifier
 
-    registry = {f"skactive.{name}": getattr(skactive, name)
-                for name in ("ActiveLearner", "MLPClassifier", "TextCNNClassifier",
-                             "BiLSTMClassifier")}
+    registry = {f"skactive.{cls.__name__}": cls
+                for cls in (ActiveLearner, MLPClassifier, text.TextCNNClassifier,
+                            text.BiLSTMClassifier)}
     registry["skactive.autoencoder.MLPAutoencoder"] = autoencoder.MLPAutoencoder
     registry["skactive.text.Word2VecEmbedding"] = text.Word2VecEmbedding
     for name in strategies.__all__:
