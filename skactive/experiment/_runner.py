@@ -20,6 +20,8 @@ from ._metrics import evaluate
 from ._models import (STRATEGY_MODEL_PARAMS, check_model_available, fit_text_embedding,
                       make_model)
 from ._results import RUN_KEY, ResultsStore
+from ._runfolder import (check_config_present, check_data_fingerprints, check_replayed_positions,
+                         data_fingerprint, holds_out_folder)
 
 #: Settings a resumed run must share with the run it continues.
 PROTOCOL_KEYS = ("seed", "initial", "step", "until", "test_size", "validation_size",
@@ -200,6 +202,8 @@ def _merge_config(stored, config):
         return config
     merged = dict(config)
     merged["datasets"] = {**stored["datasets"], **config["datasets"]}
+    merged["data_fingerprints"] = {**stored.get("data_fingerprints", {}),
+                                   **config["data_fingerprints"]}
     merged["strategies"] = list(dict.fromkeys(stored["strategies"] + config["strategies"]))
     merged["models"] = list(dict.fromkeys(stored["models"] + config["models"]))
     merged["repeats"] = max(stored["repeats"], config["repeats"])
@@ -246,6 +250,7 @@ def _queue_reporter(queue):
     return report
 
 
+@holds_out_folder  # one run per folder at a time
 def run_experiment(
     datasets,
     strategies=("random", "entropy"),
@@ -376,8 +381,8 @@ def run_experiment(
     stored = store.read_config()
     if store.exists() and not resume:
         raise FileExistsError(
-            f"{store.folder} already holds results; pass resume=True (--resume) to continue "
-            "that run, or choose another output folder."
+            f"{store.folder} already holds results; pass resume=True to continue that run, or "
+            "choose another output folder."
         )
     config = {
         "protocol": {"seed": seed, "initial": initial, "step": step, "until": until,
@@ -385,13 +390,17 @@ def run_experiment(
                      "max_samples": max_samples, "model_params": model_params},
         "metric": metric,
         "datasets": {ds.name: ds.n_samples for ds in datasets},
+        "data_fingerprints": {ds.name: data_fingerprint(ds.X, ds.y) for ds in datasets},
         "strategies": list(strategies),
         "models": sorted(set(model_names.values())),
         "repeats": repeats,
         "skactive_version": __version__,
     }
     if resume:
+        check_config_present(stored, store)
         _check_resume(stored, config, store.folder)
+        if stored is not None:
+            check_data_fingerprints(stored, config, store.folder)
     store.prepare()
     store.write_config(_merge_config(stored if resume else None, config))
 
@@ -428,6 +437,8 @@ def run_experiment(
                 if last + 1 >= len(counts):
                     continue
                 labeled = _replay(records, key, last, store) if last >= 0 else None
+                if labeled is not None:
+                    check_replayed_positions(labeled, len(train), key, store.labeled_path)
                 if labeled is not None and len(labeled) != counts[last]:
                     raise ValueError(
                         f"Cannot resume {key}: {store.labeled_path} replays {len(labeled)} "
