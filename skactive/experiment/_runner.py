@@ -184,7 +184,8 @@ def _check_resume(stored, config, folder):
     if old_until is not None and new_until > old_until:
         del changed["until"]
     if changed:
-        detail = "; ".join(f"{k}: {old!r} before, {new!r} now" for k, (old, new) in changed.items())
+        detail = "; ".join(f"{k}={old!r} before, {k}={new!r} now"
+                           for k, (old, new) in changed.items())
         raise ValueError(
             f"Cannot resume the run in {folder} with different settings ({detail}). Use the "
             "same settings, or another output folder."
