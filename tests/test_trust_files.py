@@ -13,8 +13,8 @@ from skactive import cli
 from skactive.datasets import make_sigmoid
 from skactive.experiment import Dataset, read_results, run_experiment, write_report
 from skactive.experiment import _results
-from skactive.experiment._runfolder import (HOLDER_FILE, LOCK_FILE, RunFolderLockedError, data_fingerprint,
-                                            lock_run_folder)
+from skactive.experiment._runfolder import (HOLDER_FILE, LOCK_FILE, RunFolderLockedError,
+                                            data_fingerprint, lock_run_folder)
 from skactive.utils import _files
 
 QUICK = dict(strategies=["random"], model_params={"max_epochs": 2}, initial=0.1, step=0.1,
@@ -261,3 +261,47 @@ def test_csv_safe_frame_quotes_only_string_cells():
     assert safe["number"].tolist() == frame["number"].tolist()
     assert list(safe.columns) == ["text", "number", "'=col"]
     assert frame["text"].iloc[0] == "=1+2"  # the caller's frame is untouched
+
+
+@pytest.mark.parametrize("line", ['{"dataset": "sigmoid", "added": [1]}', "[1, 2]",
+                                  '{"dataset":"sigmoid","model":"mlp","strategy":"random",'
+                                  '"repeat":0,"round":1,"added":[1.5, 2]}',
+                                  '{"dataset":"sigmoid","model":"mlp","strategy":"random",'
+                                  '"repeat":0,"round":1,"added":7}',
+                                  '{"dataset":"sigmoid","model":"mlp","strategy":"random",'
+                                  '"repeat":0,"round":1,"added":[true]}'])
+def test_malformed_labeled_record_is_one_line(finished, tmp_path, line):
+    records = finished["labeled.jsonl"].splitlines(keepends=True)
+    text = records[0] + line + "\n" + "".join(records[2:])
+    out = copy_run(finished, tmp_path / "run", **{"labeled.jsonl": text})
+    with pytest.raises(ValueError, match=r"labeled.jsonl, line 2 is not a labeled-set record "
+                                         r"\(.*\); the folder is damaged") as info:
+        _results.ResultsStore(out).labeled_records()
+    assert "\n" not in str(info.value)
+
+
+def test_a_second_process_is_refused_while_a_run_holds_the_folder(tmp_path, capsys):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = tmp_path / "run"
+    code = ("import sys, time\n"
+            "from skactive.experiment._runfolder import lock_run_folder\n"
+            f"with lock_run_folder({str(out)!r}):\n"
+            "    print('held', flush=True)\n"
+            "    sys.stdin.readline()\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    holder = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        line = one_error_line(capsys, ["run", "--dataset", "sigmoid", "--no-progress", "--out",
+                                       str(out)])
+        assert f"is in use by another skactive run (process {holder.pid} on " in line
+        assert "choose another output folder" in line
+    finally:
+        holder.communicate("\n", timeout=60)
+    assert holder.returncode == 0
+    with lock_run_folder(out):  # released with the process
+        pass

@@ -260,8 +260,12 @@ class ResultsStore:
                     rec = json.loads(line)
                     key = (str(rec["dataset"]), str(rec["model"]), str(rec["strategy"]),
                            int(rec["repeat"]), int(rec["round"]))
-                    records[key] = np.asarray(rec["added"], dtype=np.intp)
-                except (ValueError, KeyError, TypeError) as exc:
+                    added = rec["added"]
+                    if not isinstance(added, list) or not all(
+                            isinstance(i, int) and not isinstance(i, bool) for i in added):
+                        raise ValueError(f"'added' must be a list of integers, got {added!r}"[:200])
+                    records[key] = np.asarray(added, dtype=np.intp)
+                except (ValueError, KeyError, TypeError, AttributeError) as exc:
                     raise ValueError(
                         f"{self.labeled_path}, line {number} is not a labeled-set record "
                         f"({exc}); the folder is damaged."

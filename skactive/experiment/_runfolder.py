@@ -146,11 +146,12 @@ def check_data_fingerprints(stored, config, folder):
         what = " and ".join(part for key, part in (("X", "the samples (features or texts)"),
                                                    ("y", "the labels"))
                             if before.get(key) != now.get(key))
+        sizes = ("match" if stored["datasets"].get(name) == config["datasets"].get(name)
+                 else "differ")
         raise ValueError(
             f"Cannot resume the run in {folder}: {what} of data set {name!r} differ from those "
-            f"the run was started with (content fingerprints differ, sizes "
-            f"{'match' if stored['datasets'].get(name) == config['datasets'].get(name) else 'differ'}"
-            "). Resume with the same data, or choose another output folder."
+            f"the run was started with (content fingerprints differ, sizes {sizes}). Resume "
+            "with the same data, or choose another output folder."
         )
 
 

@@ -99,7 +99,8 @@ def plot_learning_curves(results, metric="auto", *, fig=None, band="std"):
                 continue
             x = 100 * c["labeled_fraction"].to_numpy()
             y = c["mean"].to_numpy()
-            ax.plot(x, y, marker="o", markersize=3, color=colors[strategy], label=_literal(strategy))
+            ax.plot(x, y, marker="o", markersize=3, color=colors[strategy],
+                    label=_literal(strategy))
             if band is not None and c["n_repeats"].max() > 1:
                 spread = c["std"].to_numpy()
                 if band == "sem":
