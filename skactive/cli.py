@@ -326,9 +326,25 @@ def _run_datasets(args):
         if args.target:
             raise UsageError("--target is for tables; with --text the labels come from the "
                              "files")
-        from .experiment import dataset_from_text
+        table_flags = [flag for flag, value in (
+            ("--drop", args.drop), ("--keep-columns", args.keep_columns), ("--sep", args.sep),
+            ("--decimal", args.decimal), ("--merge-label-case", args.merge_label_case))
+            if value]
+        if table_flags:
+            raise UsageError(f"{', '.join(table_flags)} go with a table, not with --text")
+        # read the sentences before importing the models (torch): a bad file is reported at once
+        from .datasets import load_text
 
-        return [dataset_from_text(args.data, encoding=args.encoding, format=args.format)]
+        paths = args.data[0] if len(args.data) == 1 else args.data
+        texts = load_text(paths, encoding=args.encoding, format=args.format)
+        if texts.target is None:
+            raise UsageError(f"{paths} holds sentences without labels: give 'label<TAB>text' "
+                             "lines, or one file per class named after it")
+        from .experiment import Dataset
+
+        name = os.path.basename(os.path.dirname(os.path.abspath(args.data[0]))) \
+            if len(args.data) > 1 else args.data[0]
+        return [Dataset(_dataset_name(name), texts.data, texts.target, input_kind="text")]
     if not args.target:
         raise UsageError("--data needs --target COLUMN (the label column), or --text for "
                          "sentence files")
@@ -348,7 +364,7 @@ def _run_datasets(args):
 
 
 def cmd_run(args):
-    if args.dataset is None and args.data and not args.text and args.target:
+    if args.dataset is None and args.data:
         datasets = _run_datasets(args)  # a file's problems first, before importing torch
     else:
         datasets = None

@@ -3,6 +3,7 @@ targets, missing values and messy labels; messages in the user's words; no trace
 for --help."""
 
 import os
+import re
 import subprocess
 import sys
 import warnings
@@ -209,11 +210,13 @@ def bad_inputs(tmp_path):
                                                                                index=False)
     price = tmp_path / "price.csv"
     table(50).assign(price=np.linspace(1, 9, 50).round(3)).to_csv(price, index=False)
+    (tmp_path / "empty.txt").write_text("\n\n")
     held = tmp_path / "held"
     held.mkdir()
     (held / "results.csv").write_text("dataset\n")
     return {"good": good, "semi": semicolons, "mixed": mixed, "latin": latin, "cased": cased,
-            "price": price, "held": held, "tmp": tmp_path}
+            "price": price, "held": held, "tmp": tmp_path,
+            "empty": tmp_path / "empty.txt"}
 
 
 # argv, a piece of the expected line, the flag it must name
@@ -239,6 +242,11 @@ BAD = [
     (["query", "--labeled", "{good}", "--pool", "{tmp}/nope.csv", "--target", "label"],
      "nope.csv", None),
     (["run", "--data", "{tmp}", "--target", "label"], "directory", None),
+    (["run", "--data", "{mixed}", "--text", "--sep", ";", "--drop", "x"],
+     "--drop, --sep go with a table, not with --text", None),
+    (["run", "--data", "{good}", "{empty}", "--text"], "contains no sentences", None),
+    (["run", "--data", "{good}", "--target", "label", "--initial", "0.01"],
+     "a classifier needs at least 2", "--initial 0.01"),
     (["report", "{tmp}"], "No results file", None),
 ]
 
@@ -250,8 +258,6 @@ def test_bad_input_is_one_line_in_command_line_words(bad_inputs, capsys, argv, e
     assert expected in line
     if flag is not None:
         assert flag in line
-    import re
-
     assert not re.search(PYTHON_PARAMETER, line), line
 
 
@@ -336,11 +342,15 @@ print("TORCH", "torch" in sys.modules, "STATUS", status)
     (["run", "--initial", "7"], 2),
     (["run", "--data", "{bad}", "--target", "y"], 2),
     (["run", "--data", "{bad}", "--target", "a", "--sep", ";"], 2),
+    (["run", "--data", "{mixed}", "--text"], 2),
+    (["run", "--data", "{bad}", "--text", "--format", "tsv"], 2),
 ])
 def test_help_usage_and_file_errors_do_not_import_torch(tmp_path, argv, status):
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b,y\n1,2,x\n3,4,5,6\n")
-    argv = [a.format(bad=bad) for a in argv]
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_text("pos\tgood film\nbad film\n")
+    argv = [a.format(bad=bad, mixed=mixed) for a in argv]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-c", LIGHT.format(argv=argv)], capture_output=True,
                           text=True, env=env, cwd=tmp_path, timeout=120)
