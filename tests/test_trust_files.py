@@ -305,3 +305,43 @@ def test_a_second_process_is_refused_while_a_run_holds_the_folder(tmp_path, caps
     assert holder.returncode == 0
     with lock_run_folder(out):  # released with the process
         pass
+
+
+def test_interrupt_between_a_rounds_two_records_leaves_no_partial_row(finished, tmp_path,
+                                                                      monkeypatch):
+    """Ctrl-C after a round's labeled record but before its results row: resume redoes it."""
+    out = tmp_path / "run"
+    real_append = _results._append_text
+    calls = {"n": 0}
+
+    def interrupted_append(path, text):
+        calls["n"] += 1
+        if calls["n"] == 4:  # round 1's results row (labeled r0, row r0, labeled r1, row r1)
+            raise KeyboardInterrupt
+        real_append(path, text)
+
+    monkeypatch.setattr(_results, "_append_text", interrupted_append)
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(sigmoid(), out=out, **QUICK)
+    monkeypatch.setattr(_results, "_append_text", real_append)
+    assert len(read_results(out)) == 1  # only the finished round 0
+    assert (out / "results.csv").read_text().endswith("\n")
+    resumed = run_experiment(sigmoid(), out=out, resume=True, **QUICK)
+    expected = read_results_text(finished["results.csv"], tmp_path)
+    timing = ["fit_seconds", "query_seconds"]
+    pd.testing.assert_frame_equal(resumed.drop(columns=timing), expected.drop(columns=timing))
+
+
+def read_results_text(text, tmp_path):
+    path = tmp_path / "expected.csv"
+    path.write_text(text)
+    return read_results(path)
+
+
+def test_folder_from_before_fingerprints_still_resumes(finished, tmp_path):
+    config = json.loads(finished["config.json"])
+    del config["data_fingerprints"]
+    out = copy_run(finished, tmp_path / "run", **{"config.json": json.dumps(config)})
+    run_experiment(sigmoid(), out=out, resume=True, **{**QUICK, "until": 0.4})
+    assert len(read_results(out)) == 4
+    assert "sigmoid" in json.loads((out / "config.json").read_text())["data_fingerprints"]

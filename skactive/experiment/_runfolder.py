@@ -100,6 +100,7 @@ def holds_out_folder(func):
 
 
 # ----------------------------------------------------------------------------- fingerprints
+_CHUNK = 1 << 18  # values hashed at a time
 def _update(digest, values):
     """Feed ``values`` to ``digest`` in a form independent of dtype width and memory order."""
     if isinstance(values, pd.DataFrame):
@@ -113,15 +114,23 @@ def _update(digest, values):
         values = values.to_numpy(dtype=object) if extension else values.to_numpy()
     array = np.asarray(values)
     digest.update(repr(array.shape).encode())
-    if array.dtype.kind in "biuf":  # numbers: the same values hash alike, int or float
-        array = np.ascontiguousarray(array, dtype="<f8")
-        array = np.where(np.isnan(array), np.nan, array)  # one NaN bit pattern
-        digest.update(b"n" + array.tobytes())
-    else:
-        flat = array.astype(object).ravel()
-        missing = pd.isna(flat)
-        digest.update(b"s" + np.packbits(missing).tobytes())
-        digest.update("\x1f".join(flat.astype(str).tolist()).encode("utf-8", "surrogatepass"))
+    numeric = array.dtype.kind in "biuf"
+    digest.update(b"n" if numeric else b"s")
+    if array.ndim != 2:
+        array = array.reshape(len(array), -1) if array.ndim and array.size else \
+            array.reshape(-1, 1)
+    rows = max(1, _CHUNK // max(array.shape[1], 1))
+    for start in range(0, len(array), rows):  # bounded memory on large data
+        part = array[start:start + rows].reshape(-1)  # C order, whatever the memory layout
+        if numeric:  # the same values hash alike, int or float, 32 or 64 bits
+            part = part.astype("<f8")
+            part[np.isnan(part)] = np.nan  # one NaN bit pattern
+            digest.update(part.tobytes())
+        else:
+            part = part.astype(object)
+            digest.update(np.packbits(pd.isna(part)).tobytes())
+            digest.update(("\x1f".join(part.astype(str).tolist()) + "\x1e").encode(
+                "utf-8", "surrogatepass"))
 
 
 def data_fingerprint(X, y):
