@@ -345,3 +345,37 @@ def test_folder_from_before_fingerprints_still_resumes(finished, tmp_path):
     run_experiment(sigmoid(), out=out, resume=True, **{**QUICK, "until": 0.4})
     assert len(read_results(out)) == 4
     assert "sigmoid" in json.loads((out / "config.json").read_text())["data_fingerprints"]
+
+
+# ----------------------------------------------------------------------------- properties
+hypothesis = pytest.importorskip("hypothesis", reason="property tests need hypothesis")
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from skactive.experiment.report import _md  # noqa: E402
+
+names = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=',"\n\r'),
+                min_size=1, max_size=12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(names, min_size=1, max_size=5))
+def test_results_text_cells_round_trip_and_never_start_a_formula(tmp_path_factory, values):
+    folder = tmp_path_factory.mktemp("prop")
+    store = _results.ResultsStore(folder)
+    store.prepare()
+    for value in values:
+        store.append_round({**{c: 0 for c in _results.COLUMNS}, "dataset": value,
+                            "model": "m", "strategy": "s"}, [])
+    cells = [line.split(",")[0] for line in (folder / "results.csv").read_text().splitlines()]
+    assert not any(c.startswith(_files.FORMULA_PREFIXES) for c in cells[1:])
+    assert read_results(folder)["dataset"].tolist() == values
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_markdown_escaping_leaves_no_markup(text):
+    escaped = _md(text)
+    assert "<" not in escaped and ">" not in escaped and "\n" not in escaped
+    unescaped = escaped.replace("\\\\", "")
+    for ch in "|*_`[]~":
+        assert ch not in unescaped.replace("\\" + ch, "")
