@@ -476,6 +476,15 @@ _PARAMETER = re.compile(
     r"(?<![\w.\-])(" + "|".join(sorted(FLAGS, key=len, reverse=True)) + r")="
     r"(\[[^\]]*\]|'[^']*'|\"[^\"]*\"|<[^>]*>|\.\.\.|[\w.+\-]+)")
 _REPEATED_FLAG = re.compile(r"(--[\w-]+)((?: [^ ()]+)?) \(\1\)")
+_NAMES = "|".join(sorted(FLAGS, key=len, reverse=True))
+# 'until (0.1)': a parameter with its value in parentheses
+_PARAMETER_VALUE = re.compile(r"(?<![\w.\-])(" + _NAMES + r") \(([^()\s]+)\)")
+# 'seed must be ...' at the start of a sentence, or a name no English word looks like (an
+# underscore in it: 'max_samples', 'test_size + validation_size')
+_PARAMETER_NAME = re.compile(
+    r"(?:(?<=^)|(?<=[.;:] ))(" + _NAMES + r")(?= must\b)|(?<![\w.\-'\"/\\])("
+    + "|".join(n for n in sorted(FLAGS, key=len, reverse=True) if "_" in n)
+    + r")(?![\w'\"=/\\]|\.\w)")
 
 
 def _flag_text(match):
@@ -504,8 +513,14 @@ def in_command_line_words(message):
     >>> from skactive.cli import in_command_line_words
     >>> in_command_line_words("pass resume=True to continue, or sep=';' and drop=['id', 'x']")
     "pass --resume to continue, or --sep ';' and --drop id,x"
+    >>> in_command_line_words("until (0.1) must be at least initial (0.2).")
+    '--until 0.1 must be at least --initial 0.2.'
+    >>> in_command_line_words("max_samples must be an integer >= 10, got 5.")
+    '--max-samples must be an integer >= 10, got 5.'
     """
     message = _PARAMETER.sub(_flag_text, message)
+    message = _PARAMETER_VALUE.sub(lambda m: f"{FLAGS[m.group(1)]} {m.group(2)}", message)
+    message = _PARAMETER_NAME.sub(lambda m: FLAGS[m.group(1) or m.group(2)], message)
     return _REPEATED_FLAG.sub(r"\1\2", message)
 
 

@@ -18,7 +18,8 @@ from skactive.datasets import DataNotice, load_table
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON_PARAMETER = r"\b(sep|resume|format|encoding|data_home|drop|keep_columns|decimal|" \
-                   r"merge_label_case|target)="
+                   r"merge_label_case|target|initial|until|step|seed)=|\b(test_size|" \
+                   r"validation_size|max_samples|data_home|keep_columns|merge_label_case)\b"
 
 
 def notices(func, *args, **kwargs):
@@ -247,6 +248,15 @@ BAD = [
     (["run", "--data", "{good}", "{empty}", "--text"], "contains no sentences", None),
     (["run", "--data", "{good}", "--target", "label", "--initial", "0.01"],
      "a classifier needs at least 2", "--initial 0.01"),
+    (["run", "--data", "{good}", "--target", "label", "--initial", "0.2", "--until", "0.1"],
+     "must be at least", "--until 0.1 must be at least --initial 0.2"),
+    (["run", "--data", "{good}", "--target", "label", "--test-size", "0.6",
+      "--validation-size", "0.5"], "must leave samples", "--test-size + --validation-size"),
+    (["run", "--data", "{good}", "--target", "label", "--validation-size", "2"],
+     "must be a fraction", "--validation-size"),
+    (["run", "--dataset", "sigmoid", "--max-samples", "5"], "must be an integer >= 10",
+     "--max-samples"),
+    (["run", "--dataset", "sigmoid", "--seed", "-1"], "must be an integer >= 0", "--seed"),
     (["report", "{tmp}"], "No results file", None),
 ]
 
