@@ -14,12 +14,22 @@
 Nothing in this subpackage accesses the network.
 """
 
+import importlib
+
 from ._base import DataNotice, get_data_home
-from ._external import load_employee, load_mr
-from ._shipped import load_telescope
-from ._synthetic import make_ibal, make_sigmoid
-from ._table import load_table, make_table_preprocessor
-from ._text import load_text
+
+# Public name -> submodule, imported on first access (PEP 562): the command line reads a
+# user's table, or reports why it cannot, without importing scikit-learn's estimators.
+_LAZY = {
+    "load_employee": "._external",
+    "load_mr": "._external",
+    "load_telescope": "._shipped",
+    "make_ibal": "._synthetic",
+    "make_sigmoid": "._synthetic",
+    "load_table": "._table",
+    "make_table_preprocessor": "._table",
+    "load_text": "._text",
+}
 
 __all__ = [
     "DataNotice",
@@ -33,3 +43,15 @@ __all__ = [
     "make_sigmoid",
     "make_table_preprocessor",
 ]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -9,12 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
-from sklearn.utils import Bunch
 
+# scikit-learn is imported where it is used: a file that cannot be read is reported without
+# paying for it (the command line answers such errors at once)
 from ._base import _OPENERS, DataNotice, _read_text
 
 __all__ = ["load_table", "make_table_preprocessor"]
@@ -436,6 +433,8 @@ def _table_from_frame(frame, path, target, drop, keep, sep, merge_label_case, re
     _notice_missing(X, numeric, path)
     if return_X_y:
         return X, y
+    from sklearn.utils import Bunch
+
     return Bunch(
         data=X,
         target=y,
@@ -505,6 +504,11 @@ def make_table_preprocessor(categorical_features, numeric_features, *, min_frequ
     >>> pre.get_feature_names_out().tolist()
     ['numeric__age', 'categorical__city_Oslo', 'categorical__city_Rome']
     """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     categorical = _as_column_list(categorical_features, "categorical_features")
     numeric = _as_column_list(numeric_features, "numeric_features")
     if not categorical and not numeric:
