@@ -324,14 +324,16 @@ def run_experiment(
         Folder of the data sets skactive does not ship (see
         :func:`skactive.datasets.get_data_home`).
     out : str or path-like, default='skactive-results'
-        Output folder.
+        Output folder. A run holds an exclusive lock on it: a second run into the same folder
+        raises a ``BlockingIOError`` at once, naming the process (pid, host, start) holding it.
     seed : int, default=0
         Seed of repeat 0.
     n_jobs : int, default=1
         Number of (strategy, repeat) runs in parallel (joblib; -1 for all cores).
     resume : bool, default=False
         Continue the run recorded in ``out``. Without it an existing results folder is an
-        error, so nothing is overwritten by accident. The settings must be those of the
+        error, so nothing is overwritten by accident. The data (compared by a content
+        fingerprint stored in ``config.json``) and the settings must be those of the
         recorded run, except ``until``, which may grow: the curves are then extended, with
         the same results as a run started with the larger ``until`` (on CPU; cuDNN's LSTM
         and embedding gradients are not bit-reproducible on a GPU).
