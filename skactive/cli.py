@@ -533,12 +533,13 @@ def _one_line(exc):
     return in_command_line_words(text) or type(exc).__name__
 
 
-def _notice_printer(notice_class, fallback):
+def _notice_printer(notice_class):
     def show(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, notice_class):
             print(f"skactive: notice: {_one_line(message)}", file=sys.stderr, flush=True)
-        else:
-            fallback(message, category, filename, lineno, file, line)
+        else:  # a library's warning: one line too, without the source line it came from
+            print(f"skactive: warning: {category.__name__}: {_one_line(message)}",
+                  file=sys.stderr, flush=True)
     return show
 
 
@@ -577,7 +578,7 @@ def main(argv=None):
 
         with warnings.catch_warnings():
             warnings.simplefilter("always", DataNotice)  # every notice, every time
-            warnings.showwarning = _notice_printer(DataNotice, warnings.showwarning)
+            warnings.showwarning = _notice_printer(DataNotice)
             return _COMMANDS[args.command](args)
     except (UsageError, ValueError, TypeError, KeyError, OSError, NotImplementedError) as exc:
         message = textwrap.shorten(_one_line(exc), width=2000, placeholder=" ...")

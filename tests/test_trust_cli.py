@@ -382,3 +382,44 @@ def test_lazy_package_keeps_its_public_names():
 
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         skactive.Nope
+
+
+# ----------------------------------------------------------------------------- odd cells
+def test_empty_columns_infinities_typos_and_repeated_names(tmp_path):
+    frame = table()
+    path = tmp_path / "t.csv"
+    path.write_text(frame.to_csv(index=False).replace("\n", ",\n"))  # a trailing separator
+    loaded, said = notices(load_table, path, "label")
+    assert loaded.feature_names == ["x", "z", "city"]
+    assert len(said) == 1 and "['Unnamed: 4'] is empty in every row" in said[0]
+
+    frame.loc[6, "z"] = np.inf
+    frame.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"Column 'z' .* holds 1 infinite value\(s\) \(data row "
+                                         r"7, counting from 1 after the header, holds inf\)"):
+        notices(load_table, path, "label")
+
+    frame["z"] = frame["z"].astype(object)
+    frame.loc[6, "z"] = "1.2.3"  # a typo in a column of numbers
+    frame.to_csv(path, index=False)
+    loaded, said = notices(load_table, path, "label")
+    assert "z" in loaded.categorical_features
+    assert len(said) == 1
+    assert "column 'z' holds numbers except in 1 row(s) (e.g. '1.2.3' in data row 7)" in said[0]
+
+    path.write_text("x,x,label\n" + "\n".join(f"{i},{-i},{'ab'[i % 2]}" for i in range(6)))
+    loaded, said = notices(load_table, path, "label")
+    assert loaded.feature_names == ["x", "x.1"]
+    assert said == [f"{path}: the header names ['x'] more than once; the later columns are "
+                    "called ['x.1']."]
+
+
+def test_other_warnings_are_one_line_on_the_command_line(monkeypatch, capsys):
+    def warns(args):
+        warnings.warn("something odd\nspread over lines", RuntimeWarning)
+        return 0
+
+    monkeypatch.setitem(cli._COMMANDS, "strategies", warns)
+    assert cli.main(["strategies"]) == 0
+    assert capsys.readouterr().err == ("skactive: warning: RuntimeWarning: something odd spread "
+                                       "over lines\n")

@@ -169,6 +169,46 @@ def _clean_labels(y, target, path, merge_label_case):
     return merged
 
 
+def _check_feature_values(frame, feature_names, path):
+    """Leave out empty columns (notice), refuse infinities, point out text in number columns.
+
+    Returns the feature names without the empty columns.
+    """
+    empty = [c for c in feature_names if frame[c].isna().all()]
+    if empty and len(empty) < len(feature_names):
+        warnings.warn(
+            f"{path}: column{'s' if len(empty) > 1 else ''} {_list_text(empty)} "
+            f"{'are' if len(empty) > 1 else 'is'} empty in every row (a trailing separator?) "
+            "and left out of the features.", DataNotice, stacklevel=4)
+        feature_names = [c for c in feature_names if c not in empty]
+    for column in feature_names:
+        values = frame[column]
+        if is_numeric_dtype(values) and not is_bool_dtype(values):
+            infinite = np.flatnonzero(np.isinf(values.to_numpy(dtype=np.float64)))
+            if infinite.size:
+                raise ValueError(
+                    f"Column {column!r} of {path} holds {infinite.size} infinite value(s) "
+                    f"(data row {infinite[0] + 1}, counting from 1 after the header, holds "
+                    f"{values.iloc[infinite[0]]}); a model cannot learn from them. Replace them "
+                    "with a number or leave the cell empty (a missing value is imputed), or "
+                    "pass drop=[...] to leave the column out."
+                )
+            continue
+        text = values.dropna()
+        if text.empty or is_bool_dtype(text):
+            continue
+        numbers = pd.to_numeric(text.astype(str), errors="coerce")
+        n_text = int(numbers.isna().sum())
+        if n_text and n_text <= 0.05 * len(text):  # mostly numbers: a typo, not a category
+            first = int(np.flatnonzero(numbers.isna().to_numpy())[0])
+            warnings.warn(
+                f"{path}: column {column!r} holds numbers except in {n_text} row(s) (e.g. "
+                f"{text.iloc[first]!r} in data row {text.index[first] + 1}), so it is read as a "
+                "category, one value per number. Fix those cells, or leave them empty, to read "
+                "it as numbers.", DataNotice, stacklevel=4)
+    return feature_names
+
+
 def _notice_missing(X, numeric, path):
     counts = X.isna().sum()
     counts = counts[counts > 0]
@@ -226,7 +266,10 @@ def load_table(path, target, *, drop=None, keep_columns=None, sep=None, decimal=
       (consecutive integers) -- is left out of the features (notice; pass
       ``keep_columns`` to keep it);
     - missing feature values are counted per column (notice; the
-      preprocessor imputes them);
+      preprocessor imputes them); a column empty in every row is left out
+      (notice); infinite numbers are refused; a column of numbers with a few
+      cells of text (at most 5%) is read as categorical, with a notice naming
+      the first such cell; a repeated header name (``x``, ``x.1``) is noticed;
     - a numeric target with more than 20 distinct values, not all whole
       numbers, is refused as a regression target;
     - text labels lose surrounding spaces (notice), and labels that then
@@ -348,8 +391,24 @@ def load_table(path, target, *, drop=None, keep_columns=None, sep=None, decimal=
                 f"{_list_text(comma_columns)} hold numbers with a decimal comma (such as "
                 f"'1,5'); they were read as numbers. Pass decimal='.' to read them as text.",
                 DataNotice, stacklevel=2)
+    _notice_repeated_names(text, sep, frame, path)
     return _table_from_frame(frame, path, target, drop, keep, sep, merge_label_case,
                              return_X_y)
+
+
+def _notice_repeated_names(text, sep, frame, path):
+    """pandas renames a repeated column name ('x', 'x.1'): say so, since --drop/--target see it."""
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    try:
+        header = next(csv.reader([first], delimiter=sep))
+    except (csv.Error, StopIteration):
+        return
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        renamed = [str(c) for c in frame.columns if str(c) not in header]
+        warnings.warn(
+            f"{path}: the header names {_list_text(repeated)} more than once; the later "
+            f"columns are called {_list_text(renamed)}.", DataNotice, stacklevel=3)
 
 
 def _read_frame(path, text, sep, decimal):
@@ -427,6 +486,7 @@ def _table_from_frame(frame, path, target, drop, keep, sep, merge_label_case, re
             "this notice.", DataNotice, stacklevel=3)
     if not feature_names:
         raise ValueError(f"No feature columns left in {path} after removing the target and drop.")
+    feature_names = _check_feature_values(frame, feature_names, path)
     X = frame[feature_names]
     categorical = [c for c in feature_names if is_bool_dtype(X[c]) or not is_numeric_dtype(X[c])]
     numeric = [c for c in feature_names if c not in categorical]
