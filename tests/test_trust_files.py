@@ -129,9 +129,10 @@ def test_resume_without_config_is_refused(finished, tmp_path, capsys):
 @pytest.mark.parametrize("text, problem", [
     ("", "is empty"),
     ('{"protocol": {"seed": 0, "init', "is not valid JSON"),
-    ("[1, 2]", "holds a JSON list, not the settings of a run"),
+    ("[1, 2]", "holds an array, not the settings of a run"),
+    ("null", "holds null, not the settings of a run"),
     ('{"protocol": [], "datasets": {}, "strategies": [], "models": [], "repeats": 1}',
-     "entry 'protocol' is a JSON list, expected an object"),
+     "entry 'protocol' is an array, expected an object"),
     ('{"protocol": {}, "datasets": {}, "strategies": [], "models": []}',
      "lacks the entry 'repeats'"),
     ("\udcff", "is not UTF-8 text"),
@@ -145,6 +146,13 @@ def test_damaged_config_is_one_line_naming_file_and_problem(finished, tmp_path, 
     assert str(out / "config.json") in line and problem in line
     line = one_error_line(capsys, ["report", str(out)])
     assert str(out / "config.json") in line and problem in line
+
+
+def test_results_that_are_not_text_are_one_line(finished, tmp_path, capsys):
+    out = copy_run(finished, tmp_path / "run")
+    (out / "results.csv").write_bytes(b"\xec\x00\xff" * 50)
+    line = one_error_line(capsys, ["report", str(out)])
+    assert f"{out / 'results.csv'} is not UTF-8 text (byte 0:" in line
 
 
 @pytest.mark.parametrize("column, value, expected", [

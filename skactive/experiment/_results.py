@@ -120,7 +120,11 @@ def read_results(path):
     if not path.is_file():
         raise FileNotFoundError(f"No results file at {path}; run an experiment into that folder "
                                 "first (skactive run --out FOLDER).")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text (byte {exc.start}: {exc.reason}); it is not a "
+                         "skactive results file, or it is damaged.") from None
     if text and not text.endswith("\n"):
         text = text[: text.rfind("\n") + 1]
     try:
@@ -160,6 +164,9 @@ def _check_numbers(column, integral, path):
     return values.astype(np.int64 if integral else np.float64)
 
 
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number",
+               float: "a number", bool: "a boolean", type(None): "null"}
+
 #: Entries of ``config.json`` a run relies on, with their JSON types.
 _CONFIG_TYPES = {"protocol": dict, "datasets": dict, "strategies": list, "models": list,
                  "repeats": int}
@@ -181,16 +188,15 @@ def read_config(path):
         raise ValueError(f"{path} is not valid JSON ({exc}); it is truncated or was edited. "
                          "Restore it, or start afresh in another output folder.") from None
     if not isinstance(config, dict):
-        raise ValueError(f"{path} holds a JSON {type(config).__name__}, not the settings of a "
-                         "run (an object); the file is damaged.")
+        raise ValueError(f"{path} holds {_JSON_TYPES.get(type(config), 'a value')}, not the "
+                         "settings of a run (an object); the file is damaged.")
     for key, kind in _CONFIG_TYPES.items():
         if key not in config:
             raise ValueError(f"{path} lacks the entry {key!r}; it is not a skactive run's "
                              "config.json, or it was edited.")
         if not isinstance(config[key], kind) or isinstance(config[key], bool):
-            raise ValueError(f"{path}: entry {key!r} is a JSON {type(config[key]).__name__}, "
-                             f"expected {'an object' if kind is dict else 'a ' + kind.__name__}"
-                             "; the file was edited or is damaged.")
+            raise ValueError(f"{path}: entry {key!r} is {_JSON_TYPES.get(type(config[key]))}, "
+                             f"expected {_JSON_TYPES[kind]}; the file was edited or is damaged.")
     return config
 
 
