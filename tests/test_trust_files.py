@@ -388,3 +388,14 @@ def test_markdown_escaping_leaves_no_markup(text):
     unescaped = escaped.replace("\\\\", "")
     for ch in "|*_`[]~":
         assert ch not in unescaped.replace("\\" + ch, "")
+
+
+@pytest.mark.parametrize("garbage", [b"\xec\x00\xff" * 50, b"no newline at all, not a csv",
+                                     b"a,b\n1,2\n3"])
+def test_resume_reports_a_damaged_results_file_before_cutting_anything(finished, tmp_path,
+                                                                       garbage):
+    out = copy_run(finished, tmp_path / "run")
+    (out / "results.csv").write_bytes(garbage)
+    with pytest.raises(ValueError, match="results.csv"):
+        run_experiment(sigmoid(), out=out, resume=True, **QUICK)
+    assert (out / "results.csv").read_bytes() == garbage  # nothing was cut or rewritten

@@ -165,11 +165,15 @@ def check_data_fingerprints(stored, config, folder):
 
 
 def check_config_present(stored, store):
-    """Refuse to resume a folder whose finished rounds lost the settings they were made with."""
+    """Refuse to resume a folder whose results are damaged or lost their settings.
+
+    Reads ``results.csv`` and ``labeled.jsonl`` whole first, so a damaged file is reported
+    before anything (a half-written last line) is cut from it.
+    """
+    n_rows = len(store.read()) if store.results_path.exists() else 0
+    n_records = len(store.labeled_records())
     if stored is not None:
         return
-    n_rows = len(store.read()) if store.results_path.exists() else 0
-    n_records = (store.labeled_path.stat().st_size > 0) if store.labeled_path.exists() else False
     if n_rows or n_records:
         raise ValueError(
             f"Cannot resume the run in {store.folder}: {store.config_path} is missing although "
