@@ -115,7 +115,7 @@ def read_results(path):
     (0, 17)
     """
     path = Path(path)
-    if path.is_dir():
+    if path.is_dir() and path.name != RESULTS_FILE:  # a folder named results.csv is damage
         path = path / RESULTS_FILE
     if not path.is_file():
         raise FileNotFoundError(f"No results file at {path}; run an experiment into that folder "
