@@ -2,14 +2,22 @@
 
 Run ``skactive --help`` or ``skactive COMMAND --help``. Problems with the input (a missing file,
 a malformed table, a missing target column, a single class, an empty pool, an unknown strategy)
-end with one ``skactive: error: ...`` line on stderr and exit status 2.
+end with one ``skactive: error: ...`` line on stderr and exit status 2; the library's messages
+name Python parameters (``sep=';'``), which are shown as the flags to type (``--sep ';'``).
+What a loader repaired or left out (:class:`skactive.datasets.DataNotice`) is printed as
+``skactive: notice: ...`` lines. The heavy modules (torch) are imported inside the commands, so
+``--help`` and usage errors answer at once.
 """
 
 import argparse
+import os
+import re
 import sys
 import textwrap
+import warnings
 
 EXIT_USAGE = 2
+EXIT_INTERNAL = 1
 
 _DEMO_STRATEGIES = ("random", "entropy", "dami")
 _DEMO_SCHEDULE = {"initial": 0.02, "step": 0.04, "until": 0.30}
@@ -55,6 +63,15 @@ def _n_jobs(text):
     if value == 0:
         raise argparse.ArgumentTypeError("n-jobs must not be 0 (use 1, 2, ... or -1)")
     return value
+
+
+def _separator(text):
+    if text.lower() in ("tab", "\\t"):
+        return "\t"
+    if len(text) != 1:
+        raise argparse.ArgumentTypeError(f"expected one character such as ';' or 'tab', got "
+                                         f"{text!r}")
+    return text
 
 
 def _columns(text):
@@ -170,7 +187,10 @@ def build_parser():
     data.add_argument("--text", action="store_true", help="--data holds sentences, not a table")
     data.add_argument("--drop", type=_columns, default=None, metavar="COLS",
                       help="comma-separated columns of the table to ignore (e.g. ids)")
-    data.add_argument("--sep", default=None, help="field separator (default: guessed)")
+    _add_table_options(data)
+    data.add_argument("--format", choices=["auto", "tsv", "lines"], default="auto",
+                      help="with --text and one file: 'tsv' for 'label<TAB>text' lines "
+                      "(default: auto, guessed from the tabs)")
     data.add_argument("--encoding", default="utf-8", help="text encoding (default: utf-8)")
     data.add_argument("--data-home", metavar="DIR",
                       help="folder with employee/ and mr/ (default: $SKACTIVE_DATA, then "
@@ -220,13 +240,26 @@ def build_parser():
     return parser
 
 
-def _add_experiment_options(run):
-    from .strategies import strategy_names
+def _add_table_options(group):
+    group.add_argument("--keep-columns", type=_columns, default=None, metavar="COLS",
+                       help="keep these identifier-like columns (a distinct value in every "
+                       "row) as features; left out with a notice by default")
+    group.add_argument("--sep", type=_separator, default=None,
+                       help="field separator: one character, or 'tab' (default: guessed "
+                       "among , ; tab |)")
+    group.add_argument("--decimal", default=None, metavar="CHAR",
+                       help="decimal mark (default: '.', or ',' for the number columns of a "
+                       "file not separated by commas that are written like 1,5)")
+    group.add_argument("--merge-label-case", action="store_true",
+                       help="merge labels that differ only in case ('yes', 'Yes') into the "
+                       "most frequent spelling (default: refuse them)")
 
+
+def _add_experiment_options(run):
     exp = run.add_argument_group("experiment")
     exp.add_argument("--strategies", type=_strategy_list, default=["random", "entropy"],
                      metavar="LIST", help="comma-separated, case-insensitive (default: "
-                     "random,entropy); names: " + ", ".join(strategy_names()))
+                     "random,entropy); 'skactive strategies' lists the names")
     exp.add_argument("--model", default="auto", metavar="NAME",
                      help="auto (mlp for tables, textcnn for text), mlp, textcnn or bilstm")
     exp.add_argument("--max-epochs", type=_positive_int, metavar="N",
@@ -265,15 +298,26 @@ def _model_params(args):
     return {"max_epochs": args.max_epochs} if args.max_epochs else {}
 
 
-def _run_datasets(args):
-    from .experiment import dataset_from_table, dataset_from_text, load_dataset
+def _table_options(args):
+    return {"keep_columns": args.keep_columns, "sep": args.sep, "decimal": args.decimal,
+            "merge_label_case": args.merge_label_case, "encoding": args.encoding}
 
+
+def _dataset_name(path):
+    """The data set's name in the results: the file name up to its first dot."""
+    stem = os.path.basename(str(path)).split(".")[0] or "data"
+    return "".join(ch if ch not in ",\"\n\r" else "_" for ch in stem)
+
+
+def _run_datasets(args):
     if args.dataset and args.data:
         raise UsageError("give either --dataset or --data, not both")
     if args.dataset:
         if args.target or args.text:
             raise UsageError("--target and --text go with --data, not with --dataset")
         names = [n.strip() for n in args.dataset.split(",") if n.strip()]
+        from .experiment import load_dataset
+
         return [load_dataset(name, data_home=args.data_home) for name in names]
     if not args.data:
         raise UsageError("no data: give --dataset NAME (e.g. --dataset telescope, shipped) or "
@@ -282,26 +326,58 @@ def _run_datasets(args):
         if args.target:
             raise UsageError("--target is for tables; with --text the labels come from the "
                              "files")
-        return [dataset_from_text(args.data, encoding=args.encoding)]
+        table_flags = [flag for flag, value in (
+            ("--drop", args.drop), ("--keep-columns", args.keep_columns), ("--sep", args.sep),
+            ("--decimal", args.decimal), ("--merge-label-case", args.merge_label_case))
+            if value]
+        if table_flags:
+            raise UsageError(f"{', '.join(table_flags)} go with a table, not with --text")
+        # read the sentences before importing the models (torch): a bad file is reported at once
+        from .datasets import load_text
+
+        paths = args.data[0] if len(args.data) == 1 else args.data
+        texts = load_text(paths, encoding=args.encoding, format=args.format)
+        if texts.target is None:
+            raise UsageError(f"{paths} holds sentences without labels: give 'label<TAB>text' "
+                             "lines, or one file per class named after it")
+        from .experiment import Dataset
+
+        name = os.path.basename(os.path.dirname(os.path.abspath(args.data[0]))) \
+            if len(args.data) > 1 else args.data[0]
+        return [Dataset(_dataset_name(name), texts.data, texts.target, input_kind="text")]
     if not args.target:
         raise UsageError("--data needs --target COLUMN (the label column), or --text for "
                          "sentence files")
     if len(args.data) > 1:
         raise UsageError("give one table to --data (several files only with --text)")
-    return [dataset_from_table(args.data[0], args.target, drop=args.drop, sep=args.sep,
-                               encoding=args.encoding)]
+    if args.format != "auto":
+        raise UsageError("--format goes with --text (sentence files), not with a table")
+    # read the table before importing the models (torch): a bad file is reported at once
+    from .datasets import load_table
+
+    table = load_table(args.data[0], args.target, drop=args.drop, **_table_options(args))
+    from .experiment import Dataset
+
+    return [Dataset(_dataset_name(args.data[0]), table.data, table.target.to_numpy(),
+                    categorical_features=table.categorical_features,
+                    numeric_features=table.numeric_features)]
 
 
 def cmd_run(args):
+    if args.dataset is None and args.data:
+        datasets = _run_datasets(args)  # a file's problems first, before importing torch
+    else:
+        datasets = None
     from .experiment import canonical_strategy_name, run_experiment, write_report
     from .strategies import check_strategy_applicable, get_strategy
 
-    for name in args.strategies:  # before loading data: fail fast on a typo or a misfit
+    for name in args.strategies:  # before the models run: fail fast on a typo or a misfit
         key = canonical_strategy_name(name)
         if args.data:
             check_strategy_applicable(get_strategy(key), name=key,
                                       input_kind="text" if args.text else "table")
-    datasets = _run_datasets(args)
+    if datasets is None:
+        datasets = _run_datasets(args)
     for dataset in datasets:
         size = f"{dataset.n_samples} samples"
         if args.max_samples and args.max_samples < dataset.n_samples:
@@ -364,11 +440,13 @@ def cmd_query(args):
         args.labeled, args.pool, target=args.target, text=args.text, drop=args.drop,
         strategy=args.strategy, n=args.n, model=args.model, model_params=_model_params(args),
         seed=args.seed, sep=args.sep, encoding=args.encoding)
+    from .utils import write_csv  # formula-safe cells; a file is written atomically
+
     if args.out:
-        table.to_csv(args.out, index=False)
+        write_csv(table, args.out)
         print(f"{len(table)} rows to label next: {args.out}", file=sys.stderr)
     else:
-        table.to_csv(sys.stdout, index=False)
+        write_csv(table, sys.stdout)
     return 0
 
 
@@ -376,9 +454,86 @@ _COMMANDS = {"run": cmd_run, "report": cmd_report, "query": cmd_query, "demo": c
              "strategies": cmd_strategies}
 
 
+#: Python parameter names the library's messages use -> the flags of the command line.
+FLAGS = {
+    "sep": "--sep", "decimal": "--decimal", "encoding": "--encoding", "drop": "--drop",
+    "keep_columns": "--keep-columns", "merge_label_case": "--merge-label-case",
+    "format": "--format", "resume": "--resume", "data_home": "--data-home",
+    "target": "--target", "max_samples": "--max-samples", "seed": "--seed",
+    "initial": "--initial", "step": "--step", "until": "--until", "test_size": "--test-size",
+    "validation_size": "--validation-size", "repeats": "--repeats", "n_jobs": "--n-jobs",
+    "metric": "--metric", "model": "--model", "strategy": "--strategy",
+    "strategies": "--strategies",
+}
+_PARAMETER = re.compile(
+    r"(?<![\w.\-])(" + "|".join(sorted(FLAGS, key=len, reverse=True)) + r")="
+    r"(\[[^\]]*\]|'[^']*'|\"[^\"]*\"|<[^>]*>|\.\.\.|[\w.+\-]+)")
+_REPEATED_FLAG = re.compile(r"(--[\w-]+)((?: [^ ()]+)?) \(\1\)")
+_NAMES = "|".join(sorted(FLAGS, key=len, reverse=True))
+# 'until (0.1)': a parameter with its value in parentheses
+_PARAMETER_VALUE = re.compile(r"(?<![\w.\-])(" + _NAMES + r") \(([^()\s]+)\)")
+# 'seed must be ...' at the start of a sentence, or a name no English word looks like (an
+# underscore in it: 'max_samples', 'test_size + validation_size')
+_PARAMETER_NAME = re.compile(
+    r"(?:(?<=^)|(?<=[.;:] ))(" + _NAMES + r")(?= must\b)|(?<![\w.\-'\"/\\])("
+    + "|".join(n for n in sorted(FLAGS, key=len, reverse=True) if "_" in n)
+    + r")(?![\w'\"=/\\]|\.\w)")
+
+
+def _flag_text(match):
+    """``sep=';'`` -> ``--sep ';'``, ``resume=True`` -> ``--resume``, lists -> ``a,b``."""
+    flag, value = FLAGS[match.group(1)], match.group(2)
+    if value == "True":
+        return flag
+    if value.startswith("[") and value != "[...]":
+        items = re.findall(r"'([^']*)'|\"([^\"]*)\"", value)
+        value = ",".join(a or b for a, b in items) or value
+    elif value[:1] in "'\"" and len(value) >= 2:
+        value = value[1:-1]
+        value = "tab" if value in ("\\t", "\t") else value
+        if not value or any(ch in value for ch in " ;|&<>$`\\\"'"):
+            value = repr(value)  # keep it one shell word
+    elif value == "[...]":
+        value = "COLS"
+    return f"{flag} {value}"
+
+
+def in_command_line_words(message):
+    """Rewrite a library message's Python parameters (``sep=';'``) as flags (``--sep ';'``).
+
+    Examples
+    --------
+    >>> from skactive.cli import in_command_line_words
+    >>> in_command_line_words("pass resume=True to continue, or sep=';' and drop=['id', 'x']")
+    "pass --resume to continue, or --sep ';' and --drop id,x"
+    >>> in_command_line_words("until (0.1) must be at least initial (0.2).")
+    '--until 0.1 must be at least --initial 0.2.'
+    >>> in_command_line_words("max_samples must be an integer >= 10, got 5.")
+    '--max-samples must be an integer >= 10, got 5.'
+    """
+    message = _PARAMETER.sub(_flag_text, message)
+    message = _PARAMETER_VALUE.sub(lambda m: f"{FLAGS[m.group(1)]} {m.group(2)}", message)
+    message = _PARAMETER_NAME.sub(lambda m: FLAGS[m.group(1) or m.group(2)], message)
+    return _REPEATED_FLAG.sub(r"\1\2", message)
+
+
 def _one_line(exc):
-    text = " ".join(str(exc).split())
-    return text or type(exc).__name__
+    if isinstance(exc, KeyError) and len(exc.args) == 1:
+        text = f"no such key or column: {exc.args[0]!r}"
+    else:
+        text = str(exc)
+    text = " ".join(text.split())
+    return in_command_line_words(text) or type(exc).__name__
+
+
+def _notice_printer(notice_class):
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, notice_class):
+            print(f"skactive: notice: {_one_line(message)}", file=sys.stderr, flush=True)
+        else:  # a library's warning: one line too, without the source line it came from
+            print(f"skactive: warning: {category.__name__}: {_one_line(message)}",
+                  file=sys.stderr, flush=True)
+    return show
 
 
 def main(argv=None):
@@ -412,8 +567,13 @@ def main(argv=None):
         parser.print_help()
         return EXIT_USAGE
     try:
-        return _COMMANDS[args.command](args)
-    except (UsageError, ValueError, OSError, NotImplementedError) as exc:
+        from .datasets import DataNotice
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", DataNotice)  # every notice, every time
+            warnings.showwarning = _notice_printer(DataNotice)
+            return _COMMANDS[args.command](args)
+    except (UsageError, ValueError, TypeError, KeyError, OSError, NotImplementedError) as exc:
         message = textwrap.shorten(_one_line(exc), width=2000, placeholder=" ...")
         print(f"skactive {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
@@ -422,3 +582,11 @@ def main(argv=None):
               + ("; finished rounds are saved, continue with --resume"
                  if args.command in ("run",) else ""), file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug in skactive, not a problem of the input
+        if os.environ.get("SKACTIVE_TRACEBACK"):
+            raise
+        message = textwrap.shorten(_one_line(exc), width=2000, placeholder=" ...")
+        print(f"skactive {args.command}: internal error: {type(exc).__name__}: {message} "
+              "(please report it; set SKACTIVE_TRACEBACK=1 to see where it happened)",
+              file=sys.stderr)
+        return EXIT_INTERNAL

@@ -245,9 +245,9 @@ def test_resume_refuses_other_settings_and_overwrite(reference_run, tmp_path):
     out, _ = reference_run
     with pytest.raises(FileExistsError, match="resume"):
         run(out)
-    with pytest.raises(ValueError, match="until: 0.2 before, 0.15 now"):
+    with pytest.raises(ValueError, match="until=0.2 before, until=0.15 now"):
         run(out, resume=True, until=0.15)
-    with pytest.raises(ValueError, match="step: 0.05 before, 0.1 now"):
+    with pytest.raises(ValueError, match="step=0.05 before, step=0.1 now"):
         run(out, resume=True, until=0.3, step=0.1)
     # resuming a finished run does nothing and returns the same table
     before = (out / "results.csv").read_text()

@@ -6,7 +6,8 @@
   shipped from a folder you fill (see :func:`get_data_home`), after checking
   their sha256 checksums.
 - :func:`load_table`, :func:`make_table_preprocessor` and :func:`load_text` read
-  the tables and sentence files you bring.
+  the tables and sentence files you bring; what they guess or repair is reported as a
+  :class:`DataNotice` warning.
 - :func:`make_sigmoid` and :func:`make_ibal` generate the synthetic data of the
   DAMI and IBAL papers.
 - :func:`read_text`, :func:`iter_lines` and :func:`sniff_separator` are the file
@@ -15,14 +16,26 @@
 Nothing in this subpackage accesses the network.
 """
 
-from ._base import get_data_home, iter_lines, read_text
-from ._external import load_employee, load_mr
-from ._shipped import load_telescope
-from ._synthetic import make_ibal, make_sigmoid
-from ._table import load_table, make_table_preprocessor, sniff_separator
-from ._text import load_text
+import importlib
+
+from ._base import DataNotice, get_data_home, iter_lines, read_text
+
+# Public name -> submodule, imported on first access (PEP 562): the command line reads a
+# user's table, or reports why it cannot, without importing scikit-learn's estimators.
+_LAZY = {
+    "load_employee": "._external",
+    "load_mr": "._external",
+    "load_telescope": "._shipped",
+    "make_ibal": "._synthetic",
+    "make_sigmoid": "._synthetic",
+    "load_table": "._table",
+    "make_table_preprocessor": "._table",
+    "sniff_separator": "._table",
+    "load_text": "._text",
+}
 
 __all__ = [
+    "DataNotice",
     "get_data_home",
     "iter_lines",
     "load_employee",
@@ -36,3 +49,15 @@ __all__ = [
     "read_text",
     "sniff_separator",
 ]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -13,7 +13,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["get_data_home"]
+__all__ = ["DataNotice", "get_data_home"]
 
 #: Environment variable that names the data folder (second in the resolution order).
 DATA_HOME_ENV = "SKACTIVE_DATA"
@@ -27,6 +27,32 @@ DEFAULT_DATA_HOME = Path("~") / "skactive_data"
 _TRAILING_WHITESPACE = " \t\r\n\f\v"
 
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+class DataNotice(UserWarning):
+    """What a loader did to your data that changes what the model sees.
+
+    Issued with :func:`warnings.warn` when a loader guesses or repairs something instead of
+    refusing: a decimal comma read as a number, an identifier column left out of the
+    features, missing values to be imputed, labels stripped of surrounding spaces.  Each
+    message names the column(s), the count, and the parameter that changes the behaviour.
+    The ``skactive`` command prints them as ``skactive: notice: ...`` lines.  Silence them
+    with :func:`warnings.filterwarnings` (``"ignore", category=DataNotice``), or turn them
+    into errors with ``"error"``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, warnings
+    >>> from skactive.datasets import DataNotice, load_table
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = path.write_text("size,kind\\n1.0,cat\\n,dog\\n2.0,cat\\n")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always", DataNotice)
+    ...     table = load_table(path, "kind")
+    >>> print(str(caught[0].message).split(": ", 1)[1])  # after the file name
+    ... # doctest: +ELLIPSIS
+    1 missing value in 1 feature column (size: 1); numeric ones become the column's median ...
+    """
 
 
 def get_data_home(data_home=None):

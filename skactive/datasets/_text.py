@@ -6,7 +6,6 @@ from numbers import Integral
 from pathlib import Path
 
 import numpy as np
-from sklearn.utils import Bunch
 
 from ._base import _check_encoding, iter_lines, read_text
 
@@ -218,6 +217,8 @@ def load_text(path_or_paths, *, encoding="utf-8", label=None, format="auto", ret
     if return_X_y:
         return data, target
     n_classes = "unlabeled" if target is None else f"{len(target_names)} classes"
+    from sklearn.utils import Bunch  # here: a file that cannot be read is reported sooner
+
     return Bunch(
         data=data,
         target=target,

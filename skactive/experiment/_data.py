@@ -141,8 +141,12 @@ def load_dataset(name, *, data_home=None, n_samples=None, random_state=0):
     raise ValueError(f"Unknown data set {name!r}; choose from: {', '.join(DATASETS)}.")
 
 
-def dataset_from_table(path, target, *, drop=None, sep=None, encoding="utf-8", name=None):
+def dataset_from_table(path, target, *, drop=None, sep=None, encoding="utf-8", name=None,
+                       **options):
     """A :class:`Dataset` from a CSV or TSV file (see :func:`skactive.datasets.load_table`).
+
+    ``options`` go to :func:`~skactive.datasets.load_table` (``keep_columns``, ``decimal``,
+    ``merge_label_case``).
 
     Examples
     --------
@@ -156,18 +160,18 @@ def dataset_from_table(path, target, *, drop=None, sep=None, encoding="utf-8", n
     """
     from pathlib import Path
 
-    table = _datasets.load_table(path, target, drop=drop, sep=sep, encoding=encoding)
+    table = _datasets.load_table(path, target, drop=drop, sep=sep, encoding=encoding, **options)
     return Dataset(name or _stem(Path(path)), table.data, table.target.to_numpy(),
                    categorical_features=table.categorical_features,
                    numeric_features=table.numeric_features)
 
 
-def dataset_from_text(paths, *, encoding="utf-8", name=None):
+def dataset_from_text(paths, *, encoding="utf-8", name=None, format="auto"):
     """A :class:`Dataset` from sentence files (see :func:`skactive.datasets.load_text`).
 
     ``paths`` is one file of ``label<TAB>text`` lines, or several files, one per class, whose
     names (without extension) are the labels. The data set is named after the file, or after
-    the folder of several files.
+    the folder of several files. ``format`` is that of :func:`skactive.datasets.load_text`.
 
     Examples
     --------
@@ -185,7 +189,7 @@ def dataset_from_text(paths, *, encoding="utf-8", name=None):
 
     if isinstance(paths, (list, tuple)) and len(paths) == 1:
         paths = paths[0]
-    texts = _datasets.load_text(paths, encoding=encoding)
+    texts = _datasets.load_text(paths, encoding=encoding, format=format)
     if texts.target is None:
         raise ValueError(
             f"{paths} holds sentences without labels: give 'label<TAB>text' lines, or one file "

@@ -214,7 +214,7 @@ def make_model(model, dataset, *, random_state=None, params=None, embedding=None
         if embedding is not None and "embedding" not in params and "embedding" in valid:
             clf.set_params(embedding=embedding)
         return clf
-    if dataset.categorical_features:
+    if dataset.categorical_features or dataset.numeric_features:  # a user's table: impute
         preprocess = make_table_preprocessor(dataset.categorical_features,
                                              dataset.numeric_features or [])
     else:

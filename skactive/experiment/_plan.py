@@ -16,6 +16,7 @@ from ..utils import check_int
 from . import _protocol as protocol
 from ._data import Dataset, load_dataset
 from ._models import check_model_available, model_has_dropout, strategy_model_params
+from ._runfolder import check_replayed_positions
 
 #: Settings a resumed run must share with the run it continues.
 PROTOCOL_KEYS = ("seed", "initial", "step", "until", "test_size", "validation_size",
@@ -132,7 +133,8 @@ def _check_resume(stored, config, folder):
     if old_until is not None and new_until > old_until:
         del changed["until"]
     if changed:
-        detail = "; ".join(f"{k}: {old!r} before, {new!r} now" for k, (old, new) in changed.items())
+        detail = "; ".join(f"{k}={old!r} before, {k}={new!r} now"
+                           for k, (old, new) in changed.items())
         raise ValueError(
             f"Cannot resume the run in {folder} with different settings ({detail}). Use the "
             "same settings, or another output folder."
@@ -150,6 +152,8 @@ def _merge_config(stored, config):
         return config
     merged = dict(config)
     merged["datasets"] = {**stored["datasets"], **config["datasets"]}
+    merged["data_fingerprints"] = {**stored.get("data_fingerprints", {}),
+                                   **config["data_fingerprints"]}
     merged["strategies"] = list(dict.fromkeys(stored["strategies"] + config["strategies"]))
     merged["models"] = list(dict.fromkeys(stored["models"] + config["models"]))
     merged["repeats"] = max(stored["repeats"], config["repeats"])
@@ -203,6 +207,8 @@ def plan_tasks(datasets, strategies, model_names, *, model, model_params, repeat
                 if last + 1 >= len(counts):
                     continue
                 labeled = _replay(records, key, last, labeled_path) if last >= 0 else None
+                if labeled is not None:
+                    check_replayed_positions(labeled, len(train), key, labeled_path)
                 if labeled is not None and len(labeled) != counts[last]:
                     raise ValueError(
                         f"Cannot resume {key}: {labeled_path} replays {len(labeled)} "

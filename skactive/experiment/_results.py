@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..utils import FORMULA_PREFIXES, atomic_write_text
+
 try:  # POSIX: serialise appends from parallel workers
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -50,7 +52,17 @@ def _format(value):
         return repr(float(value))  # shortest string that reads back to the same float
     if isinstance(value, np.integer):
         return str(int(value))
-    return str(value)
+    value = str(value)
+    # a spreadsheet runs a cell starting like a formula (OWASP): quote it, and double a
+    # leading quote so that reading strips exactly one (see _unquote)
+    if value.startswith(FORMULA_PREFIXES + ("'",)):
+        return "'" + value
+    return value
+
+
+def _unquote(series):
+    """Undo :func:`_format`'s formula quoting of a text column."""
+    return series.where(~series.str.startswith("'", na=False), series.str[1:])
 
 
 def _append_text(path, text):
@@ -61,6 +73,7 @@ def _append_text(path, text):
         try:
             fh.write(text)
             fh.flush()
+            os.fsync(fh.fileno())  # the round is on disk before the next one starts
         finally:
             if fcntl is not None:
                 fcntl.flock(fh, fcntl.LOCK_UN)
@@ -102,12 +115,16 @@ def read_results(path):
     (0, 17)
     """
     path = Path(path)
-    if path.is_dir():
+    if path.is_dir() and path.name != RESULTS_FILE:  # a folder named results.csv is damage
         path = path / RESULTS_FILE
     if not path.is_file():
         raise FileNotFoundError(f"No results file at {path}; run an experiment into that folder "
                                 "first (skactive run --out FOLDER).")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text (byte {exc.start}: {exc.reason}); it is not a "
+                         "skactive results file, or it is damaged.") from None
     if text and not text.endswith("\n"):
         text = text[: text.rfind("\n") + 1]
     try:
@@ -120,12 +137,67 @@ def read_results(path):
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"{path} is not a skactive results file: columns {missing} are missing.")
-    for column in _INT_COLUMNS:
-        frame[column] = frame[column].astype(np.int64)
     for column in COLUMNS:
-        if column not in _INT_COLUMNS and column not in _STR_COLUMNS:
-            frame[column] = frame[column].astype(np.float64)
+        if column in _STR_COLUMNS:
+            frame[column] = _unquote(frame[column])
+        else:
+            frame[column] = _check_numbers(frame[column], column in _INT_COLUMNS, path)
     return frame[list(COLUMNS)]
+
+
+def _check_numbers(column, integral, path):
+    """The column as int64 or float64, or a ValueError naming the first bad cell's line."""
+    values = pd.to_numeric(column, errors="coerce")
+    bad = values.isna() & column.notna()
+    if integral:
+        bad |= values.isna() | (values != values.round())
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        cell = column.iloc[row]
+        shown = ("an empty cell" if pd.isna(cell)
+                 else repr(cell) if isinstance(cell, str) else repr(float(cell)))
+        raise ValueError(
+            f"{path}, line {row + 2}: column {column.name!r} holds {shown}, not "
+            f"{'an integer' if integral else 'a number'}; the file is damaged (edited or "
+            "written by something else)."
+        )
+    return values.astype(np.int64 if integral else np.float64)
+
+
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number",
+               float: "a number", bool: "a boolean", type(None): "null"}
+
+#: Entries of ``config.json`` a run relies on, with their JSON types.
+_CONFIG_TYPES = {"protocol": dict, "datasets": dict, "strategies": list, "models": list,
+                 "repeats": int}
+
+
+def read_config(path):
+    """Read and check a results folder's ``config.json``; a damaged one is a ValueError."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text ({exc.reason}); the file is damaged.") from None
+    if not text.strip():
+        raise ValueError(f"{path} is empty (a run was cut off while writing it?); restore it, "
+                         "or start afresh in another output folder.")
+    try:
+        config = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"{path} is not valid JSON ({exc}); it is truncated or was edited. "
+                         "Restore it, or start afresh in another output folder.") from None
+    if not isinstance(config, dict):
+        raise ValueError(f"{path} holds {_JSON_TYPES.get(type(config), 'a value')}, not the "
+                         "settings of a run (an object); the file is damaged.")
+    for key, kind in _CONFIG_TYPES.items():
+        if key not in config:
+            raise ValueError(f"{path} lacks the entry {key!r}; it is not a skactive run's "
+                             "config.json, or it was edited.")
+        if not isinstance(config[key], kind) or isinstance(config[key], bool):
+            raise ValueError(f"{path}: entry {key!r} is {_JSON_TYPES.get(type(config[key]))}, "
+                             f"expected {_JSON_TYPES[kind]}; the file was edited or is damaged.")
+    return config
 
 
 class ResultsStore:
@@ -194,8 +266,12 @@ class ResultsStore:
                     rec = json.loads(line)
                     key = (str(rec["dataset"]), str(rec["model"]), str(rec["strategy"]),
                            int(rec["repeat"]), int(rec["round"]))
-                    records[key] = np.asarray(rec["added"], dtype=np.intp)
-                except (ValueError, KeyError, TypeError) as exc:
+                    added = rec["added"]
+                    if not isinstance(added, list) or not all(
+                            isinstance(i, int) and not isinstance(i, bool) for i in added):
+                        raise ValueError(f"'added' must be a list of integers, got {added!r}"[:200])
+                    records[key] = np.asarray(added, dtype=np.intp)
+                except (ValueError, KeyError, TypeError, AttributeError) as exc:
                     raise ValueError(
                         f"{self.labeled_path}, line {number} is not a labeled-set record "
                         f"({exc}); the folder is damaged."
@@ -210,21 +286,24 @@ class ResultsStore:
         """
         frame = self.read()
         frame = order(frame)
-        tmp = self.results_path.with_suffix(".csv.tmp")
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
         for values in frame[list(COLUMNS)].itertuples(index=False, name=None):
             writer.writerow([_format(v) for v in values])
-        tmp.write_text(buffer.getvalue(), encoding="utf-8")
-        os.replace(tmp, self.results_path)
+        atomic_write_text(self.results_path, buffer.getvalue())
 
     # ----------------------------------------------------------------- settings
     def read_config(self):
+        """The stored settings, or None when there is no ``config.json``.
+
+        A damaged file (empty, truncated, not JSON, or not the settings of a run) is a
+        ValueError naming the file and the problem.
+        """
         if not self.config_path.exists():
             return None
-        return json.loads(self.config_path.read_text(encoding="utf-8"))
+        return read_config(self.config_path)
 
     def write_config(self, config):
-        self.config_path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n",
-                                    encoding="utf-8")
+        atomic_write_text(self.config_path,
+                          json.dumps(config, indent=2, sort_keys=True) + "\n")

@@ -8,8 +8,11 @@ from .. import __version__
 from ._execute import execute, fit_embeddings
 from ._plan import _check_resume, _merge_config, check_settings, plan_tasks
 from ._results import RUN_KEY, ResultsStore
+from ._runfolder import (check_config_present, check_data_fingerprints, data_fingerprint,
+                         holds_out_folder)
 
 
+@holds_out_folder  # one run per folder at a time
 def run_experiment(
     datasets,
     strategies=("random", "entropy"),
@@ -82,14 +85,16 @@ def run_experiment(
         Folder of the data sets skactive does not ship (see
         :func:`skactive.datasets.get_data_home`).
     out : str or path-like, default='skactive-results'
-        Output folder.
+        Output folder. A run holds an exclusive lock on it: a second run into the same folder
+        raises a ``BlockingIOError`` at once, naming the process (pid, host, start) holding it.
     seed : int, default=0
         Seed of repeat 0.
     n_jobs : int, default=1
         Number of (strategy, repeat) runs in parallel (joblib; -1 for all cores).
     resume : bool, default=False
         Continue the run recorded in ``out``. Without it an existing results folder is an
-        error, so nothing is overwritten by accident. The settings must be those of the
+        error, so nothing is overwritten by accident. The data (compared by a content
+        fingerprint stored in ``config.json``) and the settings must be those of the
         recorded run, except ``until``, which may grow: the curves are then extended, with
         the same results as a run started with the larger ``until`` (on CPU; cuDNN's LSTM
         and embedding gradients are not bit-reproducible on a GPU).
@@ -129,20 +134,24 @@ def run_experiment(
     store = ResultsStore(out)
     if store.exists() and not resume:
         raise FileExistsError(
-            f"{store.folder} already holds results; pass resume=True (--resume) to continue "
-            "that run, or choose another output folder."
+            f"{store.folder} already holds results; pass resume=True to continue that run, or "
+            "choose another output folder."
         )
     config = {
         "protocol": {"seed": seed, "initial": initial, "step": step, "until": until,
                      "test_size": test_size, "validation_size": validation_size,
                      "max_samples": max_samples, "model_params": model_params},
         "metric": metric, "datasets": {ds.name: ds.n_samples for ds in datasets},
+        "data_fingerprints": {ds.name: data_fingerprint(ds.X, ds.y) for ds in datasets},
         "strategies": list(strategies), "models": sorted(set(model_names.values())),
         "repeats": repeats, "skactive_version": __version__,
     }
     stored = store.read_config() if resume else None
     if resume:
+        check_config_present(stored, store)
         _check_resume(stored, config, store.folder)
+        if stored is not None:
+            check_data_fingerprints(stored, config, store.folder)
     store.prepare()
     store.write_config(_merge_config(stored, config))
 

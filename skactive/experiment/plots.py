@@ -10,6 +10,11 @@ import numpy as np
 from .summary import learning_curves, pairwise_matrix, query_times
 
 
+def _literal(text):
+    """User text shown as typed: matplotlib reads ``$...$`` as math (and fails on bad math)."""
+    return str(text).replace("$", r"\$")
+
+
 def _new_figure(fig, size):
     if fig is not None:
         fig.clear()
@@ -94,7 +99,8 @@ def plot_learning_curves(results, metric="auto", *, fig=None, band="std"):
                 continue
             x = 100 * c["labeled_fraction"].to_numpy()
             y = c["mean"].to_numpy()
-            ax.plot(x, y, marker="o", markersize=3, color=colors[strategy], label=strategy)
+            ax.plot(x, y, marker="o", markersize=3, color=colors[strategy],
+                    label=_literal(strategy))
             if band is not None and c["n_repeats"].max() > 1:
                 spread = c["std"].to_numpy()
                 if band == "sem":
@@ -102,7 +108,7 @@ def plot_learning_curves(results, metric="auto", *, fig=None, band="std"):
                 ax.fill_between(x, y - spread, y + spread, color=colors[strategy], alpha=0.15,
                                 linewidth=0)
         n_rep = int(panel["n_repeats"].max()) if len(panel) else 0
-        title = f"{ds} ({model})" if show_model else ds
+        title = _literal(f"{ds} ({model})" if show_model else ds)
         ax.set_title(f"{title}, {n_rep} repeat{'s' if n_rep != 1 else ''}", fontsize=10)
         ax.set_xlabel("labeled samples (% of training set)")
         ax.set_ylabel(panel["metric"].iloc[0] if len(panel) else "score")
@@ -137,8 +143,8 @@ def plot_pairwise_matrix(results, metric="auto", *, fig=None, include_initial=Fa
     ax = fig.subplots()
     values = matrix.to_numpy(dtype=np.float64)
     image = ax.imshow(np.ma.masked_invalid(values), vmin=0, vmax=1, cmap="viridis")
-    ax.set_xticks(range(n), matrix.columns, rotation=45, ha="right")
-    ax.set_yticks(range(n), matrix.index)
+    ax.set_xticks(range(n), [_literal(s) for s in matrix.columns], rotation=45, ha="right")
+    ax.set_yticks(range(n), [_literal(s) for s in matrix.index])
     ax.set_xlabel("compared strategy")
     ax.set_ylabel("evaluated strategy")
     for i in range(n):
@@ -182,8 +188,9 @@ def plot_query_times(results, *, fig=None):
         values = [sub.loc[s, "query_seconds_mean"] for s in strategies if s in sub.index]
         ax.barh(positions, np.maximum(values, 1e-6), height=height,
                 color=[colors[s] for s in strategies if s in sub.index],
-                alpha=1.0 - 0.5 * g / max(len(groups), 1), label=f"{ds} ({model})")
-    ax.set_yticks([i + 0.4 - height / 2 for i in range(len(strategies))], strategies)
+                alpha=1.0 - 0.5 * g / max(len(groups), 1), label=_literal(f"{ds} ({model})"))
+    ax.set_yticks([i + 0.4 - height / 2 for i in range(len(strategies))],
+                  [_literal(s) for s in strategies])
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlabel("seconds per query (mean over rounds)")

@@ -1,11 +1,13 @@
 """A Markdown report with PNG figures from a results folder."""
 
-import json
+import html
+import re
 from pathlib import Path
 
 import numpy as np
 
-from ._results import CONFIG_FILE, read_results
+from ..utils import atomic_save_figure, atomic_write_text
+from ._results import CONFIG_FILE, read_config, read_results
 from .plots import plot_learning_curves, plot_pairwise_matrix, plot_query_times
 from .summary import curve_area, dataset_metrics, learning_curves, pairwise_matrix, query_times
 
@@ -13,9 +15,31 @@ from .summary import curve_area, dataset_metrics, learning_curves, pairwise_matr
 REPORT_FILES = ("report.md", "learning_curves.png", "pairwise_matrix.png", "query_times.png")
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def _md(text):
+    """User text (a data set, strategy or model name) as literal Markdown: no HTML, no markup.
+
+    ``<``, ``>`` and ``&`` become HTML entities (a Markdown renderer passes raw HTML through),
+    the characters that start emphasis, code, links or table cells are backslash-escaped, and
+    line breaks become spaces.
+    """
+    text = " ".join(str(text).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
 def _table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    """A Markdown table; every cell is user text and is escaped, except ``**bold**`` marks."""
+    def cell(value):
+        value = str(value)
+        if len(value) > 4 and value.startswith("**") and value.endswith("**"):
+            return f"**{_md(value[2:-2])}**"
+        return _md(value)
+
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |",
+             "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
@@ -78,7 +102,7 @@ def write_report(folder, *, out=None, metric=None, include_initial=False):
     if results.empty:
         raise ValueError(f"{folder / 'results.csv'} has no finished rounds yet; nothing to report.")
     config_path = folder / CONFIG_FILE if folder.is_dir() else folder.parent / CONFIG_FILE
-    config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.exists() else {}
+    config = read_config(config_path) if config_path.exists() else {}
     if metric is None:
         metric = config.get("metric", "auto")
     out.mkdir(parents=True, exist_ok=True)
@@ -91,7 +115,7 @@ def write_report(folder, *, out=None, metric=None, include_initial=False):
         "query_times.png": plot_query_times(results),
     }
     for name, fig in figures.items():
-        fig.savefig(out / name, dpi=120)
+        atomic_save_figure(fig, out / name, dpi=120)
 
     metrics = dataset_metrics(results, metric)
     curves = learning_curves(results, metric)
@@ -115,14 +139,15 @@ def write_report(folder, *, out=None, metric=None, include_initial=False):
             f"seed {protocol['seed']}"
             + (f", data sets subsampled to {protocol['max_samples']} samples"
                if protocol.get("max_samples") else "")
-            + (f"; model parameters {protocol['model_params']}" if protocol.get("model_params")
+            + (f"; model parameters {_md(protocol['model_params'])}"
+               if protocol.get("model_params")
                else "") + ".",
             "",
         ]
     n_repeats = results.groupby(["dataset", "model", "strategy"])["repeat"].nunique()
     lines += [
-        "Data sets and metrics: " + ", ".join(f"{d} ({m})" for d, m in metrics.items())
-        + f". Strategies: {', '.join(strategies)}. Repeats per curve: "
+        "Data sets and metrics: " + ", ".join(f"{_md(d)} ({m})" for d, m in metrics.items())
+        + f". Strategies: {', '.join(map(_md, strategies))}. Repeats per curve: "
         + (f"{n_repeats.min()}" if n_repeats.min() == n_repeats.max()
            else f"{n_repeats.min()} to {n_repeats.max()}")
         + f". Rows: {len(results)}.",
@@ -178,5 +203,5 @@ def write_report(folder, *, out=None, metric=None, include_initial=False):
         "",
     ]
     path = out / "report.md"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    atomic_write_text(path, "\n".join(lines))
     return path

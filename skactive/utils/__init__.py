@@ -8,6 +8,10 @@ from ._distances import (
     DISTANCE_BLOCK_ELEMENTS, MEMORY_BUDGET_BYTES, MIN_BLOCK_ROWS, ROUND_OFF, block_rows, budget_rows,
     nearest_sq_distances,
 )
+from ._files import (
+    FORMULA_PREFIXES, append_durably, atomic_save_figure, atomic_write_text, csv_safe_frame,
+    neutralise_formula, write_csv,
+)
 from ._selection import d2_sampling, greedy_k_center, kmeans_pp_factorised
 from ._threads import SMALL_MODULE_PARAMETERS, resolve_n_threads, torch_threads
 from ._validation import check_int, check_positive, derive_seed, validate_data
@@ -33,4 +37,11 @@ __all__ = [
     "d2_sampling",
     "greedy_k_center",
     "kmeans_pp_factorised",
+    "FORMULA_PREFIXES",
+    "append_durably",
+    "atomic_save_figure",
+    "atomic_write_text",
+    "csv_safe_frame",
+    "neutralise_formula",
+    "write_csv",
 ]

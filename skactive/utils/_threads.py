@@ -8,8 +8,6 @@ fit, predict and readout calls, and leave the process-wide setting as they found
 
 from contextlib import contextmanager
 
-import torch
-
 #: Modules with fewer trainable parameters than this run on one thread when ``n_threads=None``.
 SMALL_MODULE_PARAMETERS = 1_000_000
 
@@ -32,6 +30,8 @@ def torch_threads(n_threads):
     if n_threads is None:
         yield
         return
+    import torch  # here, not at import: skactive.utils serves torch-free entry points too
+
     previous = torch.get_num_threads()
     if previous == n_threads:
         yield
