@@ -53,7 +53,7 @@ def sniff_separator(path, text):
     Examples
     --------
     >>> from skactive.datasets import sniff_separator
-    >>> sniff_separator("data.txt", "a;b\n1,5;2\n"), sniff_separator("data.csv", "a\n1\n")
+    >>> sniff_separator("data.txt", "a;b\\n1,5;2\\n"), sniff_separator("data.csv", "a\\n1\\n")
     (';', ',')
     """
     return _guess_separator(path, text)
