@@ -90,12 +90,30 @@ from --data-home or $SKACTIVE_DATA), sigmoid and ibal (generated).
 
 QUERY_EPILOG = """\
 examples:
+  skactive query --data loans.csv --target paid --n 20      # blank 'paid' = not labeled yet
+  skactive query --data loans.csv --target paid --id loan_id --out to_label.csv
+  skactive query --data reviews.tsv --text --strategy margin
   skactive query --labeled labeled.csv --pool unlabeled.csv --target paid --n 20
   skactive query --labeled labeled.csv --pool unlabeled.csv --target paid \\
       --strategy margin --n 50 --drop id --out to_label.csv
   skactive query --labeled labeled.tsv --pool sentences.txt --text --strategy entropy
 
-The labeled file is a CSV/TSV table with a header row and the --target column (or, with
+One file (--data): a CSV/TSV table whose --target column is empty in the rows not labeled yet
+(or, with --text, 'label<TAB>sentence' lines; a line without a label is unlabeled). Its
+labeled rows train the model, its blank rows are the pool. Fill in the labels of the picks in
+any editor and run the same command again: it continues from the labels in the file. The
+output has one row per pick, most informative first: rank, row (0-based position among the
+file's data rows), key (the --id value, or a hash of the row's feature cells, which stays the
+same when the label is filled in or rows move), score, predicted and confidence (the model's
+label and its probability), then every column of the file as it is.
+
+score is the strategy's per-row informativeness, higher = picked first, for the strategies
+that rank rows one by one: least-confidence (1 - max p), margin (-(p1 - p2)), entropy, egl,
+egl-word, bald, ibal (-IBAL), ibal-d; it is empty for those that choose the batch as a set
+(random, coreset, badge, dami, ralif). For a labeling page with a model retrained as you go,
+see 'skactive label'.
+
+Two files (--labeled and --pool): the labeled file is a CSV/TSV table with a header row and the --target column (or, with
 --text, 'label<TAB>sentence' lines). The pool file has the same feature columns (its --target
 column, if any, is ignored; with --text, one sentence per line). A model is trained on the
 labeled rows and the strategy picks the --n pool rows to label next. The output CSV (stdout, or
@@ -193,9 +211,15 @@ def build_parser():
                            description="Train a model on your labeled rows and list the pool "
                            "rows a strategy would label next.", epilog=QUERY_EPILOG,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    query.add_argument("--labeled", nargs="+", required=True, metavar="FILE",
+    query.add_argument("--data", metavar="FILE",
+                       help="one table (or, with --text, sentence file) whose label is blank "
+                       "where not labeled yet")
+    query.add_argument("--id", metavar="COLUMN", dest="id_column",
+                       help="with --data: a column of unique row ids (default: rows are keyed "
+                       "by a hash of their feature cells)")
+    query.add_argument("--labeled", nargs="+", metavar="FILE",
                        help="the labeled table (or, with --text, sentence file(s))")
-    query.add_argument("--pool", required=True, metavar="FILE", help="the unlabeled rows")
+    query.add_argument("--pool", metavar="FILE", help="the unlabeled rows (with --labeled)")
     query.add_argument("--target", metavar="COLUMN", help="the label column of the table")
     query.add_argument("--text", action="store_true", help="the files hold sentences")
     query.add_argument("--drop", type=_columns, default=None, metavar="COLS",
@@ -365,12 +389,33 @@ def cmd_strategies(args):
 
 
 def cmd_query(args):
-    from .experiment import query_pool
+    if args.data:
+        if args.labeled or args.pool:
+            raise UsageError("give either --data FILE (one file, blank labels are the pool) or "
+                             "--labeled and --pool, not both")
+        if args.drop:
+            raise UsageError("--drop goes with --labeled/--pool; with --data, every column "
+                             "but --target and --id is a feature")
+        from .labeling import query_file
 
-    table = query_pool(
-        args.labeled, args.pool, target=args.target, text=args.text, drop=args.drop,
-        strategy=args.strategy, n=args.n, model=args.model, model_params=_model_params(args),
-        seed=args.seed, sep=args.sep, encoding=args.encoding)
+        table = query_file(
+            args.data, target=args.target, text=args.text, id_column=args.id_column,
+            strategy=args.strategy, n=args.n, model=args.model,
+            model_params=_model_params(args), seed=args.seed, sep=args.sep,
+            encoding=args.encoding)
+    else:
+        if not (args.labeled and args.pool):
+            raise UsageError("give --data FILE (one file whose labels are blank where not "
+                             "labeled yet), or both --labeled FILE and --pool FILE")
+        if args.id_column:
+            raise UsageError("--id goes with --data")
+        from .experiment import query_pool
+
+        table = query_pool(
+            args.labeled, args.pool, target=args.target, text=args.text, drop=args.drop,
+            strategy=args.strategy, n=args.n, model=args.model,
+            model_params=_model_params(args), seed=args.seed, sep=args.sep,
+            encoding=args.encoding)
     if args.out:
         table.to_csv(args.out, index=False)
         print(f"{len(table)} rows to label next: {args.out}", file=sys.stderr)
