@@ -7,6 +7,7 @@ background and export. :func:`make_app` and :func:`serve` put the session behind
 token-protected JSON API and page (the ``label`` extra: starlette and uvicorn).
 """
 
+from ._app import bind, make_app, serve
 from ._query_file import query_file
 from ._rows import RowsFile
 from ._session import LabelingSession, SessionLockedError
@@ -14,4 +15,5 @@ from ._stopping import agreement_kappa, stop_signal, wilson_interval
 from ._store import AnswerLog
 
 __all__ = ["AnswerLog", "LabelingSession", "RowsFile", "SessionLockedError",
-           "agreement_kappa", "query_file", "stop_signal", "wilson_interval"]
+           "agreement_kappa", "bind", "make_app", "query_file", "serve", "stop_signal",
+           "wilson_interval"]

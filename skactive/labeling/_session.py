@@ -19,7 +19,7 @@ _RESUME_KEYS = ("target", "text", "id_column", "strategy", "model", "model_param
                 "batch_size", "seed")
 
 
-class SessionLockedError(RuntimeError):
+class SessionLockedError(OSError):
     """Another labeling session holds the session folder."""
 
 
