@@ -544,7 +544,8 @@ class LabelingSession:
         Returns
         -------
         paths : dict
-            ``{'data': path, 'model': path or None}``.
+            ``{'data': path, 'model': path or None, 'model_error': None or why the model
+            could not be saved}``.
         """
         self._check_open()
         folder = self._dir / "export"
@@ -555,12 +556,17 @@ class LabelingSession:
         model_path = None
         labels = self._labeled_positions(answers)
         labeled = np.flatnonzero(labels != "")
+        model_error = None
         if model and len(set(labels[labeled])) >= 2:
-            from .. import io as skio  # the saving format: no pickle
-
+            try:
+                from .. import io as skio  # the saving format: no pickle
+            except ImportError as exc:  # the labels are exported all the same
+                skio, model_error = None, f"the model was not saved: {exc}"
+        if model_error is None and model and len(set(labels[labeled])) >= 2:
             learner = fit_learner(self._rows, labeled, labels[labeled], model=self.model,
                                   model_params=self.model_params, strategy=self._strategy,
                                   seed=self.seed, embedding=self._embedding)
             model_path = folder / "model"
             skio.dump(learner.estimator_, model_path)
-        return {"data": str(data), "model": None if model_path is None else str(model_path)}
+        return {"data": str(data), "model": None if model_path is None else str(model_path),
+                "model_error": model_error}

@@ -210,7 +210,8 @@ function undo() {
 
 function exportAll() {
   act("Exporting...", () => api("POST", "api/export", {model: true}),
-      r => "Exported: " + r.data + (r.model ? " and " + r.model : ""));
+      r => "Exported: " + r.data + (r.model ? " and " + r.model : "") +
+           (r.model_error ? " (" + r.model_error + ")" : ""));
 }
 
 $("skip").addEventListener("click", skip);
