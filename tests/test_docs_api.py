@@ -26,6 +26,7 @@ PUBLIC_MODULES = [
     "skactive.experiment",
     "skactive.text",
     "skactive.autoencoder",
+    "skactive.labeling",
 ]
 #: Public modules without ``__all__``: their public functions and classes defined there.
 MODULES_WITHOUT_ALL = ["skactive.experiment.plots"]
