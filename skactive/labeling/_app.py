@@ -157,7 +157,28 @@ def make_app(session, token):
 
 
 def bind(host="127.0.0.1", port=0):
-    """A listening socket on ``host:port`` (port 0: a free one)."""
+    """A listening socket on ``host:port`` (port 0: a free one), for :func:`serve`.
+
+    Binding before serving lets the caller print the real address (and port) first.
+
+    Parameters
+    ----------
+    host : str, default='127.0.0.1'
+        This computer only by default.
+    port : int, default=0
+
+    Returns
+    -------
+    sock : socket.socket
+
+    Examples
+    --------
+    >>> from skactive.labeling import bind
+    >>> sock = bind("127.0.0.1", 0)
+    >>> sock.getsockname()[0]
+    '127.0.0.1'
+    >>> sock.close()
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -172,7 +193,28 @@ def bind(host="127.0.0.1", port=0):
 
 
 def serve(session, sock, token, *, log_level="warning"):
-    """Serve the session's app on the listening socket ``sock`` until interrupted."""
+    """Serve the session's app (:func:`make_app`) with uvicorn on ``sock`` until interrupted.
+
+    Parameters
+    ----------
+    session : LabelingSession
+        An open session.
+    sock : socket.socket
+        A listening socket from :func:`bind`.
+    token : str
+        The secret every request must carry.
+    log_level : str, default='warning'
+
+    Examples
+    --------
+    >>> import secrets
+    >>> from skactive.labeling import LabelingSession, bind, serve
+    >>> def start(path, out):  # doctest: +SKIP
+    ...     with LabelingSession(path, out, target="y") as session:
+    ...         sock, token = bind(), secrets.token_urlsafe(24)
+    ...         print(f"http://127.0.0.1:{sock.getsockname()[1]}/?token={token}")
+    ...         serve(session, sock, token)
+    """
     import uvicorn
 
     config = uvicorn.Config(make_app(session, token), log_level=log_level, lifespan="off",

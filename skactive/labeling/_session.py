@@ -20,7 +20,17 @@ _RESUME_KEYS = ("target", "text", "id_column", "strategy", "model", "model_param
 
 
 class SessionLockedError(OSError):
-    """Another labeling session holds the session folder."""
+    """Another labeling session holds the session folder.
+
+    Its message names the holder's process id. A subclass of OSError, so the command line
+    reports it as one line.
+
+    Examples
+    --------
+    >>> from skactive.labeling import SessionLockedError
+    >>> issubclass(SessionLockedError, OSError)
+    True
+    """
 
 
 class _State:
