@@ -68,6 +68,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--out", default=str(ROOT / "docs" / "_static"))
+    parser.add_argument("--only", choices=["table", "text"], help="one of the two pages")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -94,7 +95,7 @@ def main():
         positive = rng.rand() < 0.5
         text = f"{(good if positive else bad)[i % 4]} ({i})"
         labels[text] = "positive" if positive else "negative"
-        sentences.append(f"{labels[text]}\t{text}" if i < 10 else text)
+        sentences.append(f"{labels[text]}\t{text}" if i < 40 else text)
     (work / "reviews.txt").write_text("\n".join(sentences) + "\n")
 
     jobs = [("table", ["telescope.csv", "--target", "kind", "--id", "event", "--batch-size",
@@ -104,6 +105,8 @@ def main():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=args.chromium, args=FLAGS)
         for name, cli, oracle in jobs:
+            if args.only and name != args.only:
+                continue
             proc, base, token = start([*cli, "--out", work / f"session-{name}"], work)
             try:
                 answer_batches(base, token, oracle, 3)
