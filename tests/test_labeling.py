@@ -291,3 +291,51 @@ def test_export_model_in_the_saving_format(tmp_path):
         paths = session.export()
     model = skio.load(paths["model"])
     assert list(model.classes_) == ["neg", "pos"]
+
+
+# ------------------------------------------------------------------------------ command line
+def test_cli_query_data_writes_typed_picks_and_continues(tmp_path, capsys):
+    from skactive.cli import main
+
+    path = tmp_path / "t.csv"
+    truth = _table(path)
+    out = tmp_path / "picks.csv"
+    assert main(["query", "--data", str(path), "--target", "y", "--id", "id", "--n", "4",
+                 "--max-epochs", "5", "--out", str(out)]) == 0
+    text = out.read_text().splitlines()
+    assert text[0] == "rank,row,key,score,predicted,confidence,id,count,x,z,colour,y"
+    first = pd.read_csv(out, keep_default_na=False)
+    assert first["id"].dtype == np.int64 and first["count"].dtype == np.int64
+    assert all(line.split(",")[6] == line.split(",")[2] for line in text[1:])  # id == key
+    frame = pd.read_csv(path, keep_default_na=False)
+    frame.loc[first["row"], "y"] = truth[first["row"]].to_numpy()
+    frame.to_csv(path, index=False)
+    assert main(["query", "--data", str(path), "--target", "y", "--id", "id", "--n", "4",
+                 "--max-epochs", "5", "--out", str(out)]) == 0
+    assert not set(pd.read_csv(out)["id"]) & set(first["id"])
+
+
+def test_cli_query_data_usage_errors(tmp_path, capsys):
+    from skactive.cli import main
+
+    path = tmp_path / "t.csv"
+    _table(path)
+    assert main(["query", "--data", str(path), "--labeled", str(path), "--target", "y"]) == 2
+    assert "not both" in capsys.readouterr().err
+    assert main(["query", "--target", "y"]) == 2
+    assert "--data FILE" in capsys.readouterr().err
+    assert main(["query", "--data", str(path), "--target", "nope"]) == 2
+    assert "no target column 'nope'" in capsys.readouterr().err
+
+
+def test_cli_label_names_the_extra_when_missing(tmp_path, capsys, monkeypatch):
+    import sys
+
+    from skactive.cli import main
+
+    path = tmp_path / "t.csv"
+    _table(path)
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # import uvicorn -> ImportError
+    assert main(["label", str(path), "--target", "y", "--out", str(tmp_path / "s")]) == 2
+    assert "pip install 'skactive[label]'" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()
