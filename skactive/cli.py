@@ -455,8 +455,9 @@ def cmd_query(args):
             encoding=args.encoding)
     else:
         if not (args.labeled and args.pool):
-            raise UsageError("give --data FILE (one file whose labels are blank where not "
-                             "labeled yet), or both --labeled FILE and --pool FILE")
+            raise UsageError("--labeled FILE and --pool FILE are both required, or give "
+                             "--data FILE alone (one file whose labels are blank where not "
+                             "labeled yet)")
         if args.id_column:
             raise UsageError("--id goes with --data")
         from .experiment import query_pool

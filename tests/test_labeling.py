@@ -323,7 +323,7 @@ def test_cli_query_data_usage_errors(tmp_path, capsys):
     assert main(["query", "--data", str(path), "--labeled", str(path), "--target", "y"]) == 2
     assert "not both" in capsys.readouterr().err
     assert main(["query", "--target", "y"]) == 2
-    assert "--data FILE" in capsys.readouterr().err
+    assert "--data FILE alone" in capsys.readouterr().err
     assert main(["query", "--data", str(path), "--target", "nope"]) == 2
     assert "no target column 'nope'" in capsys.readouterr().err
 
