@@ -1,9 +1,11 @@
 """Labeling session latency: start to first batch, and posted batch to the next batch.
 
 Builds a CSV of N rows by resampling the shipped Telescope data with a little Gaussian noise
-(0.05 standard deviations per feature), blanks every label but ``--labeled`` random ones, starts
-``python -m skactive label FILE --target kind --out DIR`` with the CLI's defaults (entropy
-strategy, MLP with its default 200 epochs, batches of 10), and times over HTTP:
+(0.05 standard deviations per feature), blanks every label but ``--labeled`` random ones (0: a
+fully blank column; the first batches are then drawn at random until both classes have a
+label), starts ``python -m skactive label FILE --target kind --classes gamma,hadron --out DIR``
+with the CLI's defaults (entropy strategy, MLP with its default 200 epochs, batches of 10), and
+times over HTTP:
 
 - start: from launching the command to ``GET /api/next`` returning rows (the first batch the
   page can show; the page itself adds one round trip);
@@ -43,8 +45,7 @@ def make_csv(path, n_rows, n_labeled, seed=0):
     frame["kind"] = np.where(bunch.target[rows] == "g", "gamma", "hadron")
     truth = dict(zip(frame["id"].astype(str), frame["kind"]))
     keep = rng.choice(n_rows, n_labeled, replace=False)
-    blank = np.setdiff1d(np.arange(n_rows), keep)
-    frame.loc[blank, "kind"] = ""
+    frame.loc[np.setdiff1d(np.arange(n_rows), keep), "kind"] = ""
     frame.to_csv(path, index=False)
     return truth
 
@@ -74,7 +75,8 @@ def bench(n_rows, n_labeled, n_batches, work):
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "skactive", "label", str(path), "--target",
-                             "kind", "--id", "id", "--out", str(work / f"s{n_rows}"),
+                             "kind", "--id", "id", "--classes", "gamma,hadron",
+                             "--out", str(work / f"s{n_rows}"),
                              "--port", "0"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:
@@ -116,8 +118,8 @@ def main():
         print(f"{n_rows:>6} rows: address printed {printed:.1f} s, first batch {first:.1f} s "
               f"after launch; posted batch -> next batch by the retrained model: median "
               f"{np.median(retrain):.2f} s (min {min(retrain):.2f}, max {max(retrain):.2f}, "
-              f"{len(retrain)} batches, {retrain[0]:.2f} s with {args.labeled + 10} labels, "
-              f"{retrain[-1]:.2f} s with {status['labeled_total']}); model version "
+              f"{len(retrain)} batches, last {retrain[-1]:.2f} s with "
+              f"{status['labeled_total']} labels); model version "
               f"{status['version']}", flush=True)
 
 
