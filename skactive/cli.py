@@ -559,7 +559,9 @@ def main(argv=None):
         print(f"skactive {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print(f"skactive {args.command}: interrupted"
-              + ("; finished rounds are saved, continue with --resume"
-                 if args.command in ("run",) else ""), file=sys.stderr)
+        hints = {"run": "; finished rounds are saved, continue with --resume",
+                 "label": "; every answer shown as saved is in the session folder, run the "
+                          "same command again to resume"}
+        print(f"skactive {args.command}: interrupted" + hints.get(args.command, ""),
+              file=sys.stderr)
         return 130

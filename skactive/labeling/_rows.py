@@ -38,7 +38,11 @@ def _sniff(path, text):
 
 
 def _hash_keys(parts):
-    """``sha1`` of each row's parts (first 16 hex digits); repeats get ``#2``, ``#3``..."""
+    """``sha1`` of each row's parts (first 16 hex digits); repeats get ``#2``, ``#3``...
+
+    A cryptographic hash of the cells as written, not pandas' row hashing: the keys are
+    stored in session logs and must not change with the pandas version or the inferred dtypes.
+    """
     keys, seen = [], {}
     for row in parts:
         digest = hashlib.sha1("\x1f".join(row).encode("utf-8")).hexdigest()[:16]
@@ -155,8 +159,12 @@ class RowsFile:
         try:
             self.raw = pd.read_csv(io.StringIO(content), sep=self.sep, dtype=str,
                                    keep_default_na=False, na_filter=False)
-            typed = pd.read_csv(io.StringIO(content), sep=self.sep,
-                                dtype_backend="numpy_nullable")
+            try:  # nullable dtypes: an integer column with a gap stays integer
+                typed = pd.read_csv(io.StringIO(content), sep=self.sep,
+                                    dtype_backend="numpy_nullable")
+            except TypeError:  # pandas < 2
+                typed = pd.read_csv(io.StringIO(content), sep=self.sep,
+                                    use_nullable_dtypes=True)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise ValueError(f"{self.path} is not a well-formed table with "
                              f"sep={self.sep!r}: {exc}") from None

@@ -294,7 +294,6 @@ class LabelingSession:
         self._trainer = None
         self._training = False
         self._error = None
-        self._learner = None
         self._maybe_train()
 
     def close(self):
@@ -359,9 +358,10 @@ class LabelingSession:
         with self._mutex:
             state = _replay(self._records[:snapshot])
         labels = self._labeled_positions(state.answers)
-        taken = {self._index[k] for k in state.skipped | set(state.queue) if k in self._index}
-        pool = np.array([i for i in np.flatnonzero(labels == "") if i not in taken],
-                        dtype=np.intp)
+        available = labels == ""
+        available[[self._index[k] for k in state.skipped | set(state.queue)
+                   if k in self._index]] = False
+        pool = np.flatnonzero(available)
         if len(pool) == 0:
             return None
         n = min(self.batch_size, len(pool))
@@ -387,7 +387,6 @@ class LabelingSession:
                          if b["stop_predicted"] is not None), None)
         kappa = None if previous is None or len(previous) != len(stop_predicted) else \
             agreement_kappa(previous, stop_predicted)
-        self._learner = learner
         record.update(
             version=version, keys=self._rows.keys[chosen].tolist(),
             predicted=[str(p) for p in predicted],
