@@ -13,7 +13,7 @@ from skactive.labeling import (AnswerLog, LabelingSession, RowsFile, SessionLock
 FAST = {"max_epochs": 5}
 
 
-def _table(path, n=120, labeled=20, seed=0):
+def _table(path, n=120, labeled=20, seed=0, categorical=True):
     rng = np.random.RandomState(seed)
     X = rng.normal(size=(n, 2))
     frame = pd.DataFrame({
@@ -23,6 +23,8 @@ def _table(path, n=120, labeled=20, seed=0):
         "colour": rng.choice(["red", "blue"], size=n),
         "y": np.where(X[:, 0] > 0, "pos", "neg"),
     })
+    if not categorical:
+        frame = frame.drop(columns="colour")
     truth = frame["y"].copy()
     frame.loc[labeled:, "y"] = ""
     frame.to_csv(path, index=False)
@@ -339,3 +341,37 @@ def test_cli_label_names_the_extra_when_missing(tmp_path, capsys, monkeypatch):
     assert main(["label", str(path), "--target", "y", "--out", str(tmp_path / "s")]) == 2
     assert "pip install 'skactive[label]'" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("name", [n for n in __import__("skactive.strategies", fromlist=["x"])
+                                  .strategy_names() if n != "egl-word"])
+def test_query_file_score_is_what_the_help_says_for_every_strategy(tmp_path, name):
+    """Row-ranking strategies: score = the strategy's score_samples on the pool (higher first),
+    and the picks are its top scores; set strategies: no score."""
+    from skactive.labeling._engine import (fit_learner, has_row_scores, make_strategy,
+                                           model_params_for)
+    from skactive.strategies import get_strategy
+
+    try:
+        get_strategy(name)
+    except NotImplementedError:
+        pytest.skip(f"{name} is not available in this installation")
+    path = tmp_path / "t.csv"
+    # numbers only: IBAL-D's autoencoder reads the raw columns, not the model's encoding
+    _table(path, n=80, labeled=20, categorical=False)
+    picks = query_file(path, target="y", id_column="id", n=4, strategy=name,
+                       model_params=FAST)
+    strategy = make_strategy(name, 0)
+    if not has_row_scores(strategy):
+        assert picks["score"].isna().all()
+        return
+    rows = RowsFile(path, target="y", id_column="id")
+    labeled, pool = rows.labeled(), rows.unlabeled()
+    learner = fit_learner(rows, labeled, rows.labels[labeled], model="auto",
+                          model_params=model_params_for(name, rows, FAST), strategy=strategy,
+                          seed=0)
+    scores = strategy.score_samples(learner, rows.take_X(pool))
+    expected = np.sort(scores)[::-1][:4]
+    np.testing.assert_allclose(picks["score"], expected, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(scores[np.searchsorted(pool, picks["row"])], picks["score"],
+                               rtol=1e-5, atol=1e-7)

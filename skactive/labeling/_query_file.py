@@ -3,7 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from ._engine import check_strategy, choose, fit_learner, make_strategy, predict, text_embedding
+from ._engine import (check_strategy, choose, fit_learner, make_strategy, model_params_for,
+                      predict, text_embedding)
 from ._rows import RowsFile
 
 
@@ -85,7 +86,8 @@ def query_file(path, *, target=None, text=False, id_column=None, strategy="entro
                          f"most {len(pool)}.")
     chooser = make_strategy(name, seed)
     learner = fit_learner(rows, labeled, rows.labels[labeled], model=model,
-                          model_params=model_params, strategy=chooser, seed=seed,
+                          model_params=model_params_for(name, rows, model_params),
+                          strategy=chooser, seed=seed,
                           embedding=text_embedding(rows, model, model_params, seed))
     idx, score = choose(learner, chooser, rows.take_X(pool), n)
     chosen = pool[idx]

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._engine import check_strategy, choose, fit_learner, make_strategy, predict, text_embedding
+from ._engine import (check_strategy, choose, fit_learner, make_strategy, model_params_for,
+                      predict, text_embedding)
 from ._rows import RowsFile
 from ._stopping import agreement_kappa, stop_signal, wilson_interval
 from ._store import AnswerLog
@@ -286,6 +287,7 @@ class LabelingSession:
         n_stop = min(self.stop_set_size, len(self._rows))
         self._stop_set = np.sort(rng.choice(len(self._rows), n_stop, replace=False))
         self._strategy = make_strategy(strategy, self.seed)
+        self._model_params = model_params_for(strategy, self._rows, self.model_params)
         self._embedding = text_embedding(self._rows, self.model, self.model_params, self.seed)
         self._log = AnswerLog(out / "answers.jsonl")
         self._records = self._log.read()
@@ -376,7 +378,7 @@ class LabelingSession:
             record.update(version=0, keys=self._rows.keys[chosen].tolist())
             return record
         learner = fit_learner(self._rows, labeled, labels[labeled], model=self.model,
-                              model_params=self.model_params, strategy=self._strategy,
+                              model_params=self._model_params, strategy=self._strategy,
                               seed=self.seed, embedding=self._embedding)
         idx, score = choose(learner, self._strategy, self._rows.take_X(pool), n)
         chosen = pool[idx]
@@ -573,7 +575,7 @@ class LabelingSession:
                 skio, model_error = None, f"the model was not saved: {exc}"
         if model_error is None and model and len(set(labels[labeled])) >= 2:
             learner = fit_learner(self._rows, labeled, labels[labeled], model=self.model,
-                                  model_params=self.model_params, strategy=self._strategy,
+                                  model_params=self._model_params, strategy=self._strategy,
                                   seed=self.seed, embedding=self._embedding)
             model_path = folder / "model"
             skio.dump(learner.estimator_, model_path)
