@@ -375,3 +375,27 @@ def test_query_file_score_is_what_the_help_says_for_every_strategy(tmp_path, nam
     np.testing.assert_allclose(picks["score"], expected, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(scores[np.searchsorted(pool, picks["row"])], picks["score"],
                                rtol=1e-5, atol=1e-7)
+
+
+def test_resume_after_the_file_was_edited(tmp_path):
+    path = tmp_path / "t.csv"
+    _table(path, labeled=10)
+    with _session(path, tmp_path / "s") as session:
+        keys = [r["key"] for r in session.next_batch()["rows"]]
+        session.label(keys[0], "pos")
+    frame = pd.read_csv(path, keep_default_na=False)
+    rows = RowsFile(path, target="y")
+    position = {k: i for i, k in enumerate(rows.keys)}
+    frame.loc[position[keys[1]], "y"] = "neg"         # labeled in an editor meanwhile
+    frame = frame.drop(index=position[keys[2]])        # and a row deleted
+    frame.to_csv(path, index=False)
+    with _session(path, tmp_path / "s") as session:
+        assert [r["key"] for r in session.next_batch()["rows"]] == keys[3:]
+        assert session.answers() == {keys[0]: "pos"}
+        assert session.status()["labeled_total"] == 12
+        session.label(keys[3], "pos")
+        session.label(keys[4], "neg")
+        assert session.next_batch()["version"] == 2  # the queue emptied: a new model chose
+        paths = session.export(model=False)
+    exported = pd.read_csv(paths["data"], keep_default_na=False)
+    assert len(exported) == 119 and (exported["y"] != "").sum() == 14

@@ -292,6 +292,9 @@ class LabelingSession:
         self._log = AnswerLog(out / "answers.jsonl")
         self._records = self._log.read()
         self._state = _replay(self._records)
+        # The file may have been edited since: rows gone, or labeled in the file, leave the queue.
+        self._state.queue = [k for k in self._state.queue if k in self._index
+                             and self._rows.labels[self._index[k]] == ""]
         self._mutex = threading.RLock()
         self._trainer = None
         self._training = False
