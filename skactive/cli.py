@@ -113,14 +113,14 @@ egl-word, bald, ibal (-IBAL), ibal-d; it is empty for those that choose the batc
 (random, coreset, badge, dami, ralif). For a labeling page with a model retrained as you go,
 see 'skactive label'.
 
-Two files (--labeled and --pool): the labeled file is a CSV/TSV table with a header row and the --target column (or, with
---text, 'label<TAB>sentence' lines). The pool file has the same feature columns (its --target
-column, if any, is ignored; with --text, one sentence per line). A model is trained on the
-labeled rows and the strategy picks the --n pool rows to label next. The output CSV (stdout, or
---out) has one row per pick, most informative first: rank, pool_row (0-based position among the
-pool's data rows: header and blank lines not counted), score (the strategy's score, higher is
-more informative; empty for strategies without one, such as random), the model's predicted
-label, then the pool row itself.
+Two files (--labeled and --pool): the labeled file is a CSV/TSV table with a header row and
+the --target column (or, with --text, 'label<TAB>sentence' lines). The pool file has the same
+feature columns (its --target column, if any, is ignored; with --text, one sentence per line).
+A model is trained on the labeled rows and the strategy picks the --n pool rows to label next.
+The output CSV (stdout, or --out) has one row per pick, most informative first: rank, pool_row
+(0-based position among the pool's data rows: header and blank lines not counted), score (as
+above: empty for the strategies that choose a set), the model's predicted label, then the
+pool row itself.
 """
 
 LABEL_EPILOG = """\
@@ -513,7 +513,8 @@ def cmd_label(args):
     return 0
 
 
-_COMMANDS = {"label": cmd_label, "run": cmd_run, "report": cmd_report, "query": cmd_query, "demo": cmd_demo,
+_COMMANDS = {"label": cmd_label, "run": cmd_run, "report": cmd_report, "query": cmd_query,
+             "demo": cmd_demo,
              "strategies": cmd_strategies}
 
 

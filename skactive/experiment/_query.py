@@ -9,7 +9,7 @@ import pandas as pd
 from ..datasets._base import _iter_lines, _read_text
 from ..datasets._table import _sniff_sep
 from ..learner import ActiveLearner
-from ..strategies import get_strategy
+from ..strategies import ScoreBasedStrategy, get_strategy
 from ._data import dataset_from_table, dataset_from_text
 from ._models import fit_text_embedding, make_model, resolve_model_name
 from ._runner import _seed_strategy, canonical_strategy_name
@@ -84,9 +84,10 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
     picks : DataFrame
         One row per pick, most informative first: ``rank`` (from 1), ``pool_row`` (0-based
         position among the pool's data rows or sentences; header and blank lines not counted),
-        ``score`` (the strategy's score, higher is more informative; NaN for strategies
-        without one), ``predicted`` (the model's label), then the pool row's own columns (for
-        text: ``line``, the 1-based line number in the file, and ``text``); a pool column
+        ``score`` (the strategy's score, higher is more informative, for strategies that rank
+        rows one by one; NaN for those that choose the batch as a set: random, CoreSet,
+        BADGE, DAMI, RALIF), ``predicted`` (the model's label), then the pool row's own
+        columns (for text: ``line``, the 1-based line number in the file, and ``text``); a pool column
         named like one of the first four gets the suffix ``_pool``.
 
     Examples
@@ -139,7 +140,13 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
     learner = ActiveLearner(estimator, query_strategy=chooser)
     learner.fit(dataset.X, dataset.y)
     idx, rows, metrics = learner.query(X_pool, n_instances=n, return_metrics=True)
-    score = np.full(len(idx), np.nan) if metrics is None else np.asarray(metrics, dtype=float)
+    # Only a strategy that ranks rows by score_samples has a per-row score that means
+    # "higher = more informative"; the metrics of set strategies (cluster sizes, norms, RALIF's
+    # lower-is-better value) would read as one and mislead.
+    ranks_rows = (isinstance(chooser, ScoreBasedStrategy)
+                  and type(chooser).query is ScoreBasedStrategy.query)
+    score = (np.asarray(metrics, dtype=float) if ranks_rows and metrics is not None
+             else np.full(len(idx), np.nan))
     picks = pd.DataFrame({"rank": np.arange(1, len(idx) + 1), "pool_row": idx, "score": score,
                           "predicted": learner.predict(rows)})
     shown = shown.iloc[idx].reset_index(drop=True)

@@ -46,9 +46,9 @@ def query_file(path, *, target=None, text=False, id_column=None, strategy="entro
         then every column of the file with its type (for text: ``text``). ``score`` is the
         strategy's per-row informativeness, higher meaning picked first, for strategies that
         rank rows one by one (least-confidence: 1 - max p; margin: -(p1 - p2); entropy; EGL;
-        EGL-word; BALD; IBAL: -IBAL, IBAL-D); it is empty (NaN) for strategies that choose the batch as
-        a set (random, CoreSet, BADGE, DAMI, RALIF). A file column named like one of ours
-        gets the suffix ``_data``.
+        EGL-word; BALD; IBAL: -IBAL, IBAL-D); it is empty (NaN) for strategies that
+        choose the batch as a set (random, CoreSet, BADGE, DAMI, RALIF). A file column named
+        like one of ours gets the suffix ``_data``.
 
     Examples
     --------
