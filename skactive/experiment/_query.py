@@ -87,8 +87,8 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
         ``score`` (the strategy's score, higher is more informative, for strategies that rank
         rows one by one; NaN for those that choose the batch as a set: random, CoreSet,
         BADGE, DAMI, RALIF), ``predicted`` (the model's label), then the pool row's own
-        columns (for text: ``line``, the 1-based line number in the file, and ``text``); a pool column
-        named like one of the first four gets the suffix ``_pool``.
+        columns (for text: ``line``, the 1-based line number in the file, and ``text``); a
+        pool column named like one of the first four gets the suffix ``_pool``.
 
     Examples
     --------
