@@ -107,19 +107,53 @@ from --data-home or $SKACTIVE_DATA), sigmoid and ibal (generated).
 
 QUERY_EPILOG = """\
 examples:
+  skactive query --data loans.csv --target paid --n 20      # blank 'paid' = not labeled yet
+  skactive query --data loans.csv --target paid --id loan_id --out to_label.csv
+  skactive query --data reviews.tsv --text --strategy margin
   skactive query --labeled labeled.csv --pool unlabeled.csv --target paid --n 20
   skactive query --labeled labeled.csv --pool unlabeled.csv --target paid \\
       --strategy margin --n 50 --drop id --out to_label.csv
   skactive query --labeled labeled.tsv --pool sentences.txt --text --strategy entropy
 
-The labeled file is a CSV/TSV table with a header row and the --target column (or, with
---text, 'label<TAB>sentence' lines). The pool file has the same feature columns (its --target
-column, if any, is ignored; with --text, one sentence per line). A model is trained on the
-labeled rows and the strategy picks the --n pool rows to label next. The output CSV (stdout, or
---out) has one row per pick, most informative first: rank, pool_row (0-based position among the
-pool's data rows: header and blank lines not counted), score (the strategy's score, higher is
-more informative; empty for strategies without one, such as random), the model's predicted
-label, then the pool row itself.
+One file (--data): a CSV/TSV table whose --target column is empty in the rows not labeled yet
+(or, with --text, 'label<TAB>sentence' lines; a line without a label is unlabeled). Its
+labeled rows train the model, its blank rows are the pool. Fill in the labels of the picks in
+any editor and run the same command again: it continues from the labels in the file. The
+output has one row per pick, most informative first: rank, row (0-based position among the
+file's data rows), key (the --id value, or a hash of the row's feature cells, which stays the
+same when the label is filled in or rows move), score, predicted and confidence (the model's
+label and its probability), then every column of the file as it is.
+
+score is the strategy's per-row informativeness, higher = picked first, for the strategies
+that rank rows one by one: least-confidence (1 - max p), margin (-(p1 - p2)), entropy, egl,
+egl-word, bald, ibal (-IBAL), ibal-d; it is empty for those that choose the batch as a set
+(random, coreset, badge, dami, ralif). For a labeling page with a model retrained as you go,
+see 'skactive label'.
+
+Two files (--labeled and --pool): the labeled file is a CSV/TSV table with a header row and
+the --target column (or, with --text, 'label<TAB>sentence' lines). The pool file has the same
+feature columns (its --target column, if any, is ignored; with --text, one sentence per line).
+A model is trained on the labeled rows and the strategy picks the --n pool rows to label next.
+The output CSV (stdout, or --out) has one row per pick, most informative first: rank, pool_row
+(0-based position among the pool's data rows: header and blank lines not counted), score (as
+above: empty for the strategies that choose a set), the model's predicted label, then the
+pool row itself.
+"""
+
+LABEL_EPILOG = """\
+examples:
+  skactive label loans.csv --target paid --out loans-session
+  skactive label loans.csv --target paid --classes yes,no --id loan_id --out loans-session
+  skactive label reviews.txt --text --classes pos,neg --out reviews-session --port 8800
+
+FILE is a CSV/TSV table whose --target column is empty in the rows not labeled yet (or, with
+--text, sentences, one per line, optionally as 'label<TAB>sentence'). It prints an address
+with a secret token: open it in a browser. The page shows the rows a model chose, its
+prediction and confidence; answer with the keys 1-9 (s: skip, u: undo, e: export). Each
+answer is in DIR/answers.jsonl (flushed and fsynced) before the page says 'Saved'; after each
+batch the model retrains in the background and chooses the next. Stop the server with
+Ctrl-C; run the same command again to resume. Export writes DIR/export/FILE with the labels
+filled in, and the model. Needs the 'label' extra: pip install 'skactive[label]'.
 """
 
 REPORT_EPILOG = """\
@@ -146,7 +180,8 @@ MAIN_DESCRIPTION = """\
 skactive: deep active learning in the scikit-learn ecosystem.
 
 New here? 'skactive demo' runs a short benchmark on the shipped Telescope data and writes
-learning curves and a report; 'skactive query' tells you which rows of your data to label next.
+learning curves and a report; 'skactive query' tells you which rows of your data to label next;
+'skactive label' opens a labeling page with a model that learns as you answer.
 """
 
 
@@ -213,9 +248,15 @@ def build_parser():
                            description="Train a model on your labeled rows and list the pool "
                            "rows a strategy would label next.", epilog=QUERY_EPILOG,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    query.add_argument("--labeled", nargs="+", required=True, metavar="FILE",
+    query.add_argument("--data", metavar="FILE",
+                       help="one table (or, with --text, sentence file) whose label is blank "
+                       "where not labeled yet")
+    query.add_argument("--id", metavar="COLUMN", dest="id_column",
+                       help="with --data: a column of unique row ids (default: rows are keyed "
+                       "by a hash of their feature cells)")
+    query.add_argument("--labeled", nargs="+", metavar="FILE",
                        help="the labeled table (or, with --text, sentence file(s))")
-    query.add_argument("--pool", required=True, metavar="FILE", help="the unlabeled rows")
+    query.add_argument("--pool", metavar="FILE", help="the unlabeled rows (with --labeled)")
     query.add_argument("--target", metavar="COLUMN", help="the label column of the table")
     query.add_argument("--text", action="store_true", help="the files hold sentences")
     query.add_argument("--drop", type=_columns, default=None, metavar="COLS",
@@ -233,6 +274,39 @@ def build_parser():
     query.add_argument("--sep", default=None, help="field separator (default: guessed)")
     query.add_argument("--encoding", default="utf-8", help="text encoding (default: utf-8)")
     query.add_argument("--out", metavar="FILE", help="write the CSV here (default: stdout)")
+
+    label = sub.add_parser("label", help="label your rows in a browser page while a model learns",
+                           description="Start a local labeling session: a page that shows the "
+                           "rows a model chose, retrains as you answer, and never loses an "
+                           "answer.", epilog=LABEL_EPILOG,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    label.add_argument("file", metavar="FILE", help="the table (or sentence file) to label")
+    label.add_argument("--target", metavar="COLUMN", help="the label column, blank where not "
+                       "labeled yet")
+    label.add_argument("--text", action="store_true", help="FILE holds sentences")
+    label.add_argument("--out", required=True, metavar="DIR",
+                       help="the session folder: answers, settings and exports (run again "
+                       "with the same DIR to resume)")
+    label.add_argument("--classes", type=_columns, default=None, metavar="LIST",
+                       help="comma-separated labels to offer besides those in FILE (needed "
+                       "when FILE has none yet)")
+    label.add_argument("--id", metavar="COLUMN", dest="id_column",
+                       help="a column of unique row ids (default: a hash of the row's cells)")
+    label.add_argument("--strategy", default="entropy", metavar="NAME",
+                       help="query strategy (default: entropy; see 'skactive strategies')")
+    label.add_argument("--batch-size", type=_positive_int, default=10, metavar="N",
+                       help="rows per batch; the model retrains after each (default: 10)")
+    label.add_argument("--model", default="auto", metavar="NAME",
+                       help="auto (mlp for tables, textcnn for text), mlp, textcnn or bilstm")
+    label.add_argument("--max-epochs", type=_positive_int, metavar="N",
+                       help="training epochs at most (default: the model's)")
+    label.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0)")
+    label.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this computer only)")
+    label.add_argument("--port", type=int, default=8765, metavar="N",
+                       help="port (default: 8765; 0: a free one)")
+    label.add_argument("--sep", default=None, help="field separator (default: guessed)")
+    label.add_argument("--encoding", default="utf-8", help="text encoding (default: utf-8)")
 
     sub.add_parser("strategies", help="list the query strategies",
                    description="List the query strategy names and whether this installation "
@@ -434,12 +508,34 @@ def cmd_strategies(args):
 
 
 def cmd_query(args):
-    from .labeling import query_pool
+    if args.data:
+        if args.labeled or args.pool:
+            raise UsageError("give either --data FILE (one file, blank labels are the pool) or "
+                             "--labeled and --pool, not both")
+        if args.drop:
+            raise UsageError("--drop goes with --labeled/--pool; with --data, every column "
+                             "but --target and --id is a feature")
+        from .labeling import query_file
 
-    table = query_pool(
-        args.labeled, args.pool, target=args.target, text=args.text, drop=args.drop,
-        strategy=args.strategy, n=args.n, model=args.model, model_params=_model_params(args),
-        seed=args.seed, sep=args.sep, encoding=args.encoding)
+        table = query_file(
+            args.data, target=args.target, text=args.text, id_column=args.id_column,
+            strategy=args.strategy, n=args.n, model=args.model,
+            model_params=_model_params(args), seed=args.seed, sep=args.sep,
+            encoding=args.encoding)
+    else:
+        if not (args.labeled and args.pool):
+            raise UsageError("--labeled FILE and --pool FILE are both required, or give "
+                             "--data FILE alone (one file whose labels are blank where not "
+                             "labeled yet)")
+        if args.id_column:
+            raise UsageError("--id goes with --data")
+        from .labeling import query_pool
+
+        table = query_pool(
+            args.labeled, args.pool, target=args.target, text=args.text, drop=args.drop,
+            strategy=args.strategy, n=args.n, model=args.model,
+            model_params=_model_params(args), seed=args.seed, sep=args.sep,
+            encoding=args.encoding)
     from .utils import write_csv  # formula-safe cells; a file is written atomically
 
     if args.out:
@@ -450,7 +546,46 @@ def cmd_query(args):
     return 0
 
 
-_COMMANDS = {"run": cmd_run, "report": cmd_report, "query": cmd_query, "demo": cmd_demo,
+def cmd_label(args):
+    import secrets
+
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise UsageError("'skactive label' needs starlette and uvicorn: install the 'label' "
+                         "extra with pip install 'skactive[label]'") from None
+    if args.text and args.target:
+        raise UsageError("--target is for tables; with --text, labels are written as "
+                         "'label<TAB>sentence' lines")
+    if not args.text and not args.target:
+        raise UsageError("give --target COLUMN (the label column, blank where not labeled "
+                         "yet), or --text for a sentence file")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, got {args.port}")
+    from .labeling import LabelingSession, bind, serve
+
+    session = LabelingSession(
+        args.file, args.out, target=args.target, text=args.text, id_column=args.id_column,
+        classes=args.classes, strategy=args.strategy, model=args.model,
+        model_params=_model_params(args), batch_size=args.batch_size, seed=args.seed,
+        sep=args.sep, encoding=args.encoding)
+    with session:
+        sock = bind(args.host, args.port)
+        port = sock.getsockname()[1]
+        token = secrets.token_urlsafe(24)
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        status = session.status()
+        print(f"skactive label: {args.file}, {status['labeled_total']} labeled and "
+              f"{status['unlabeled']} to go; answers saved in {args.out}", flush=True)
+        print(f"open http://{host}:{port}/?token={token}", flush=True)
+        print("stop with Ctrl-C; run the same command again to resume", flush=True)
+        serve(session, sock, token)
+    return 0
+
+
+_COMMANDS = {"label": cmd_label, "run": cmd_run, "report": cmd_report, "query": cmd_query,
+             "demo": cmd_demo,
              "strategies": cmd_strategies}
 
 
@@ -578,9 +713,11 @@ def main(argv=None):
         print(f"skactive {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print(f"skactive {args.command}: interrupted"
-              + ("; finished rounds are saved, continue with --resume"
-                 if args.command in ("run",) else ""), file=sys.stderr)
+        hints = {"run": "; finished rounds are saved, continue with --resume",
+                 "label": "; every answer shown as saved is in the session folder, run the "
+                          "same command again to resume"}
+        print(f"skactive {args.command}: interrupted" + hints.get(args.command, ""),
+              file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in skactive, not a problem of the input
         if os.environ.get("SKACTIVE_TRACEBACK"):

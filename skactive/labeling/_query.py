@@ -12,7 +12,8 @@ from ..datasets import sniff_separator as _sniff_sep
 from ..experiment import dataset_from_table, dataset_from_text, make_model
 from ..experiment import fit_text_embedding, model_has_dropout, resolve_model_name
 from ..learner import ActiveLearner
-from ..strategies import canonical_strategy_name, check_strategy_applicable, get_strategy
+from ..strategies import ScoreBasedStrategy, canonical_strategy_name, check_strategy_applicable
+from ..strategies import get_strategy
 from ..strategies import seeded_strategy as _seed_strategy
 
 
@@ -85,10 +86,11 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
     picks : DataFrame
         One row per pick, most informative first: ``rank`` (from 1), ``pool_row`` (0-based
         position among the pool's data rows or sentences; header and blank lines not counted),
-        ``score`` (the strategy's score, higher is more informative; NaN for strategies
-        without one), ``predicted`` (the model's label), then the pool row's own columns (for
-        text: ``line``, the 1-based line number in the file, and ``text``); a pool column
-        named like one of the first four gets the suffix ``_pool``.
+        ``score`` (the strategy's score, higher is more informative, for strategies that rank
+        rows one by one; NaN for those that choose the batch as a set: random, CoreSet,
+        BADGE, DAMI, RALIF), ``predicted`` (the model's label), then the pool row's own
+        columns (for text: ``line``, the 1-based line number in the file, and ``text``); a
+        pool column named like one of the first four gets the suffix ``_pool``.
 
     Examples
     --------
@@ -143,7 +145,13 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
     learner = ActiveLearner(estimator, query_strategy=chooser)
     learner.fit(dataset.X, dataset.y)
     idx, rows, metrics = learner.query(X_pool, n_instances=n, return_metrics=True)
-    score = np.full(len(idx), np.nan) if metrics is None else np.asarray(metrics, dtype=float)
+    # Only a strategy that ranks rows by score_samples has a per-row score that means
+    # "higher = more informative"; the metrics of set strategies (cluster sizes, norms, RALIF's
+    # lower-is-better value) would read as one and mislead.
+    ranks_rows = (isinstance(chooser, ScoreBasedStrategy)
+                  and type(chooser).query is ScoreBasedStrategy.query)
+    score = (np.asarray(metrics, dtype=float) if ranks_rows and metrics is not None
+             else np.full(len(idx), np.nan))
     picks = pd.DataFrame({"rank": np.arange(1, len(idx) + 1), "pool_row": idx, "score": score,
                           "predicted": learner.predict(rows)})
     shown = shown.iloc[idx].reset_index(drop=True)
