@@ -67,6 +67,9 @@ _SKLEARN_CLASSES = {
     "sklearn.preprocessing.MaxAbsScaler": ("sklearn.preprocessing", "MaxAbsScaler"),
     "sklearn.preprocessing.RobustScaler": ("sklearn.preprocessing", "RobustScaler"),
     "sklearn.preprocessing.Normalizer": ("sklearn.preprocessing", "Normalizer"),
+    "sklearn.preprocessing.OneHotEncoder": ("sklearn.preprocessing", "OneHotEncoder"),
+    "sklearn.impute.SimpleImputer": ("sklearn.impute", "SimpleImputer"),
+    "sklearn.compose.ColumnTransformer": ("sklearn.compose", "ColumnTransformer"),
     "sklearn.decomposition.PCA": ("sklearn.decomposition", "PCA"),
     "sklearn.linear_model.LogisticRegression": ("sklearn.linear_model", "LogisticRegression"),
 }
@@ -157,6 +160,15 @@ class _Writer:
             return {"__type__": "Series", "name": self.encode(obj.name, f"{path}.name"),
                     "index": self._index(obj.index, path),
                     "values": self._column(obj, path)}
+        if isinstance(obj, slice):
+            return {"__type__": "slice",
+                    "args": [self.encode(v, f"{path} bound") for v in
+                             (obj.start, obj.stop, obj.step)]}
+        if isinstance(obj, np.dtype) or (isinstance(obj, type) and issubclass(obj, np.generic)):
+            dtype = np.dtype(obj)
+            if dtype.kind not in "biufUSO":
+                self.refuse(path, f"the dtype {dtype}")
+            return {"__type__": "dtype", "str": dtype.str, "as_type": isinstance(obj, type)}
         if isinstance(obj, np.random.RandomState):
             return {"__type__": "RandomState",
                     "state": self.encode(obj.get_state(), f"{path} state")}
@@ -349,6 +361,18 @@ class _Reader:
             return decoder(node)
         except (KeyError, TypeError, IndexError) as exc:
             raise self.damaged(f"a malformed {kind!r} entry ({exc})") from None
+
+    def _decode_slice(self, node):
+        start, stop, step = (self.decode(v) for v in node["args"])
+        if not all(v is None or isinstance(v, int) for v in (start, stop, step)):
+            raise self.damaged("a slice with bounds that are not integers")
+        return slice(start, stop, step)
+
+    def _decode_dtype(self, node):
+        dtype = np.dtype(str(node["str"]))
+        if dtype.kind not in "biufUSO":
+            raise self.damaged(f"the dtype {dtype}")
+        return dtype.type if node["as_type"] else dtype
 
     def _decode_tuple(self, node):
         return tuple(self.decode(v) for v in node["items"])

@@ -261,3 +261,27 @@ def test_pickles_carry_the_version_and_warn_on_mismatch(data, monkeypatch):
         monkeypatch.setattr(skactive._version, "__version__", skactive.__version__)
         back = pickle.loads(blob)  # same version: no warning (pytest's filter would fail it)
         assert "_skactive_version" not in vars(back)
+
+
+def test_table_pipeline_with_column_transformer_round_trip(tmp_path):
+    # the model `skactive query` and `skactive label` train on a user's table
+    import pandas as pd
+    from sklearn.pipeline import make_pipeline
+
+    from skactive import MLPClassifier
+    from skactive.datasets import make_table_preprocessor
+    from skactive.io import dump, load
+
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.randn(120), "city": rng.choice(["Oslo", "Rome", "Lima"], 120),
+                      "c": rng.randn(120)})
+    X.loc[3, "a"] = np.nan
+    y = np.where(X["a"].fillna(0) > 0, "yes", "no")
+    pipe = make_pipeline(make_table_preprocessor(["city"], ["a", "c"], min_frequency=1),
+                         MLPClassifier(max_epochs=5, random_state=0)).fit(X, y)
+    dump(pipe, tmp_path / "model.skactive")
+    back = load(tmp_path / "model.skactive")
+    unseen = X.assign(city=["Paris"] * len(X))  # unknown category: all zeros, as before
+    for data in (X, unseen):
+        np.testing.assert_array_equal(back.predict_proba(data), pipe.predict_proba(data))
+    assert back[0].named_transformers_["numeric"][0].statistics_.dtype == np.float64
