@@ -121,7 +121,7 @@ def ranked_batch(classifier, unlabeled, uncertainty_scores, n_instances, metric,
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0], [10.0]])
     >>> learner = ActiveLearner(LogisticRegression(), X_training=X[:2], y_training=[0, 1])
     >>> ranked_batch(learner, X[2:], np.zeros(3), 2, "euclidean", None)[0].tolist()
-    [2, 0]
+    [2, 1]
     """
     if classifier.on_transformed:
         unlabeled = classifier.transform_without_estimating(unlabeled)

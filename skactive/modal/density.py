@@ -23,7 +23,7 @@ def similarize_distance(distance_measure):
     --------
     >>> from scipy.spatial.distance import euclidean
     >>> from skactive.modal.density import similarize_distance
-    >>> similarize_distance(euclidean)([0, 0], [3, 4])
+    >>> float(similarize_distance(euclidean)([0, 0], [3, 4]))
     0.16666666666666666
     """
     def sim(*args, **kwargs):
@@ -56,7 +56,7 @@ def information_density(X, metric="euclidean"):
     >>> import numpy as np
     >>> from skactive.modal.density import information_density
     >>> information_density(np.array([[0.0], [1.0], [5.0]])).round(3).tolist()
-    [0.5, 0.5, 0.433]
+    [0.556, 0.567, 0.456]
     """
     similarity = 1 / (1 + pairwise_distances(X, X, metric=metric))
     return similarity.mean(axis=1)

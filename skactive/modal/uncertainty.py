@@ -65,7 +65,7 @@ def classifier_uncertainty(classifier, X, **predict_proba_kwargs):
     >>> from sklearn.linear_model import LogisticRegression
     >>> from skactive.modal.uncertainty import classifier_uncertainty
     >>> X = np.array([[-3.0], [0.0], [3.0]])
-    >>> clf = LogisticRegression().fit(X, [0, 1, 1])
+    >>> clf = LogisticRegression().fit([[-2.0], [-1.0], [1.0], [2.0]], [0, 0, 1, 1])
     >>> classifier_uncertainty(clf, X).shape
     (3,)
     """
@@ -96,7 +96,7 @@ def classifier_margin(classifier, X, **predict_proba_kwargs):
     >>> from sklearn.linear_model import LogisticRegression
     >>> from skactive.modal.uncertainty import classifier_margin
     >>> X = np.array([[-3.0], [0.0], [3.0]])
-    >>> clf = LogisticRegression().fit(X, [0, 1, 1])
+    >>> clf = LogisticRegression().fit([[-2.0], [-1.0], [1.0], [2.0]], [0, 0, 1, 1])
     >>> bool((classifier_margin(clf, X) >= 0).all())
     True
     """
@@ -170,7 +170,7 @@ def uncertainty_sampling(classifier, X, n_instances=1, random_tie_break=False,
     >>> from sklearn.linear_model import LogisticRegression
     >>> from skactive.modal.uncertainty import uncertainty_sampling
     >>> X = np.array([[-3.0], [0.0], [3.0]])
-    >>> clf = LogisticRegression().fit(X, [0, 1, 1])
+    >>> clf = LogisticRegression().fit([[-2.0], [-1.0], [1.0], [2.0]], [0, 0, 1, 1])
     >>> uncertainty_sampling(clf, X)[0].tolist()
     [1]
     """
@@ -203,7 +203,7 @@ def margin_sampling(classifier, X, n_instances=1, random_tie_break=False,
     >>> from sklearn.linear_model import LogisticRegression
     >>> from skactive.modal.uncertainty import margin_sampling
     >>> X = np.array([[-3.0], [0.0], [3.0]])
-    >>> clf = LogisticRegression().fit(X, [0, 1, 1])
+    >>> clf = LogisticRegression().fit([[-2.0], [-1.0], [1.0], [2.0]], [0, 0, 1, 1])
     >>> margin_sampling(clf, X)[0].tolist()
     [1]
     """
@@ -236,7 +236,7 @@ def entropy_sampling(classifier, X, n_instances=1, random_tie_break=False,
     >>> from sklearn.linear_model import LogisticRegression
     >>> from skactive.modal.uncertainty import entropy_sampling
     >>> X = np.array([[-3.0], [0.0], [3.0]])
-    >>> clf = LogisticRegression().fit(X, [0, 1, 1])
+    >>> clf = LogisticRegression().fit([[-2.0], [-1.0], [1.0], [2.0]], [0, 0, 1, 1])
     >>> entropy_sampling(clf, X)[0].tolist()
     [1]
     """
