@@ -75,6 +75,7 @@ class ActiveLearner(BaseLearner):
         super().__init__(estimator, query_strategy, on_transformed, force_all_finite)
         self.X_training = X_training
         self.y_training = y_training
+        self.bootstrap_init = bootstrap_init
         if X_training is not None:
             self._fit_to_known(bootstrap=bootstrap_init, **fit_kwargs)
 
