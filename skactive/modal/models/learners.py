@@ -2,6 +2,7 @@
 CommitteeRegressor."""
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import accuracy_score
 
@@ -381,22 +382,25 @@ class BayesianOptimizer(ActiveLearner):
         self._set_max(X, y)
 
 
-class _CommitteeConsensus:
+class _CommitteeConsensus(ClassifierMixin, BaseEstimator):
     """The committee as one fitted classifier, for skactive's strategies: its consensus
     ``predict_proba``."""
 
     def __init__(self, committee):
-        self._committee = committee
+        self.committee = committee
         self.classes_ = committee.classes_
 
     def __sklearn_is_fitted__(self):
         return self.classes_ is not None
 
+    def fit(self, X, y):  # an estimator has fit; the committee's members are what is trained
+        raise TypeError("Teach or fit the Committee, not its consensus.")
+
     def predict_proba(self, X):
-        return self._committee.predict_proba(X)
+        return self.committee.predict_proba(X)
 
     def predict(self, X):
-        return self._committee.predict(X)
+        return self.committee.predict(X)
 
 
 class Committee(BaseCommittee):
