@@ -32,10 +32,46 @@ def similarize_distance(distance_measure):
     return sim
 
 
-#: ``1 / (1 + cosine distance)`` of two vectors.
-cosine_similarity = similarize_distance(cosine)
-#: ``1 / (1 + euclidean distance)`` of two vectors.
-euclidean_similarity = similarize_distance(euclidean)
+def cosine_similarity(*args, **kwargs):
+    """``1 / (1 + cosine distance)`` of two vectors (:func:`similarize_distance` of it).
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Passed to :func:`scipy.spatial.distance.cosine`.
+
+    Returns
+    -------
+    similarity : float
+
+    Examples
+    --------
+    >>> from skactive.modal.density import cosine_similarity
+    >>> float(cosine_similarity([1, 0], [0, 1]))
+    0.5
+    """
+    return 1 / (1 + cosine(*args, **kwargs))
+
+
+def euclidean_similarity(*args, **kwargs):
+    """``1 / (1 + euclidean distance)`` of two vectors (:func:`similarize_distance` of it).
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Passed to :func:`scipy.spatial.distance.euclidean`.
+
+    Returns
+    -------
+    similarity : float
+
+    Examples
+    --------
+    >>> from skactive.modal.density import euclidean_similarity
+    >>> float(euclidean_similarity([0, 0], [3, 4]))
+    0.16666666666666666
+    """
+    return 1 / (1 + euclidean(*args, **kwargs))
 
 
 def information_density(X, metric="euclidean"):
