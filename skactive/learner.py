@@ -31,7 +31,9 @@ class ActiveLearner(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     query_strategy : callable, default=None
         ``strategy(learner, X_pool, n_instances=1, **kwargs) -> (query_idx, metrics)``: a
         :mod:`skactive.strategies` object, one of its functions, or a modAL strategy. None means
-        :func:`skactive.strategies.uncertainty_sampling` (least confidence).
+        :func:`skactive.strategies.uncertainty_sampling` (least confidence). The strategy gets a
+        view of the learner in which ``X_training``/``y_training`` are the current labeled set
+        and ``estimator`` the fitted model, as modAL's strategies expect (see :ref:`modal`).
     X_training : array-like, default=None
         Initial labeled samples.
     y_training : array-like of shape (n_samples,), default=None
