@@ -15,8 +15,9 @@ the originals are not touched. Examples run in a subprocess each, with matplotli
 renamed) ignored, and ``np.random.seed(0)``/``torch.manual_seed(0)`` first, so that unseeded
 examples are repeatable and two implementations can be compared. Every ``query`` of a learner or
 committee is recorded (the indices it returned): two runs made the same picks when their
-traces are equal. Examples written for modAL's pre-0.4 argument names (``predictor=``,
-``X_initial=``, ``y_initial=``) get the current names, for both implementations. For modAL
+traces are equal. Examples (and ``tests/example_tests``) written for modAL's pre-0.4 argument
+names (``predictor=``, ``X_initial=``, ``y_initial=``) get the current names, for both
+implementations (modAL 0.4.2.1 rejects the old ones too). For modAL
 itself the two shims it needs on numpy 2 and pandas >= 2 are installed (``np.float``,
 ``DataFrame.append``).
 
@@ -132,6 +133,8 @@ def run_core(folder, impl, workdir):
                     path = os.path.join(root, name)
                     with open(path) as f:
                         source = f.read()
+                    for old, new in OLD_ARGUMENTS:
+                        source = source.replace(old, new)
                     with open(path, "w") as f:
                         f.write(_swap(source, impl))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
