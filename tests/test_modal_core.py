@@ -2,7 +2,6 @@
 semantics reproduced (selection and tie-breaking, measures, learners, committees, batch, EER,
 acquisition, multilabel, MC dropout, data utilities)."""
 
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -461,7 +460,7 @@ def test_expected_error_reduction_matches_brute_force():
         expected_error.expected_error_reduction(learner, pool, loss=42)
 
 
-# ------------------------------------------------------------------ multilabel, density, combination
+# ------------------------------------------------------------- multilabel, density, combination
 def test_svm_loss_by_hand():
     class Fixed:
         classes_ = np.array([0, 1])
