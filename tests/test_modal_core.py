@@ -2,7 +2,6 @@
 semantics reproduced (selection and tie-breaking, measures, learners, committees, batch, EER,
 acquisition, multilabel, MC dropout, data utilities)."""
 
-
 import numpy as np
 import pandas as pd
 import pytest
