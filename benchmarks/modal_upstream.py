@@ -14,8 +14,8 @@ the originals are not touched. Examples run in a subprocess each, with matplotli
 ``plt.show``/``plt.savefig`` switched off, unknown matplotlib styles (``seaborn-white`` was
 renamed) ignored, and ``np.random.seed(0)``/``torch.manual_seed(0)`` first, so that unseeded
 examples are repeatable and two implementations can be compared. Every ``query`` of a learner or
-committee is recorded (the indices it returned): two runs made the same picks when their
-traces are equal. Two example scripts have bugs that make them fail with modAL as well; they
+committee is recorded (the indices it returned), and so is a checksum of every numeric array the
+script leaves in its globals: two runs made the same picks when both are equal. Two example scripts have bugs that make them fail with modAL as well; they
 are fixed as modAL's own ``tests/example_tests`` fixed them (``EXAMPLE_FIXES``). Examples (and
 ``tests/example_tests``) written for modAL's pre-0.4 argument
 names (``predictor=``, ``X_initial=``, ``y_initial=``) get the current names, for both
@@ -111,7 +111,13 @@ def _recording(cls_name, method):
     return query
 for _owner in (_base.BaseLearner, _models.Committee, _models.CommitteeRegressor):
     _owner.query = _recording(_owner.__name__, _owner.query)
-_atexit.register(lambda: open({trace!r}, "w").write(_json.dumps(_TRACE)))
+def _dump():
+    import hashlib
+    arrays = {{k: hashlib.sha1(_np.ascontiguousarray(v).tobytes()).hexdigest()
+              for k, v in list(globals().items())
+              if not k.startswith("_") and isinstance(v, _np.ndarray) and v.dtype.kind in "biuf"}}
+    open({trace!r}, "w").write(_json.dumps({{"queries": _TRACE, "arrays": arrays}}))
+_atexit.register(_dump)
 '''
 
 
@@ -187,14 +193,15 @@ def run_example(folder, name, impl, workdir, timeout):
         stdout = proc.stdout
     except subprocess.TimeoutExpired:
         status, error, stdout = "timeout", f"more than {timeout} s", ""
-    picks = []
+    picks, arrays = [], {}
     if os.path.exists(trace):
         with open(trace) as f:
-            picks = json.load(f)
+            dumped = json.load(f)
+        picks, arrays = dumped["queries"], dumped["arrays"]
     # memory addresses differ from run to run
     stdout = re.sub(r" at 0x[0-9a-f]+", " at 0x...", stdout)
     return {"status": status, "error": error, "stdout": stdout, "queries": picks,
-            "adapted_arguments": adapted}
+            "arrays": arrays, "adapted_arguments": adapted}
 
 
 def compare(path_a, path_b):
@@ -210,7 +217,8 @@ def compare(path_a, path_b):
         if ea is None or eb is None:
             continue
         both = ea["status"] == eb["status"] == "ran"
-        same_picks = both and ea["queries"] == eb["queries"]
+        same_picks = (both and ea["queries"] == eb["queries"]
+                      and ea.get("arrays") == eb.get("arrays"))
         same_out = both and ea["stdout"] == eb["stdout"]
         n = len(ea["queries"])
         print(f"{name:36s} {ea['status']:8s} {eb['status']:8s} "
