@@ -56,6 +56,15 @@ EXAMPLE_FIXES = {
     "ensemble.py": [("bagging=True", "bootstrap=True")],
 }
 
+#: tests/example_tests/custom_query_strategies.py indexes X with the (indices, values) pair that
+#: multi_argmax returns since modAL 0.4 (IndexError with modAL too); examples/ returns the pair.
+EXAMPLE_TEST_FIXES = {
+    "custom_query_strategies.py": [
+        ("    query_idx = multi_argmax(utility, n_instances=n_instances)\n"
+         "    return query_idx, X[query_idx]",
+         "    return multi_argmax(utility, n_instances=n_instances)")],
+}
+
 OLD_ARGUMENTS = [("predictor=", "estimator="), ("X_initial=", "X_training="),
                  ("y_initial=", "y_training=")]
 
@@ -152,7 +161,7 @@ def run_core(folder, impl, workdir):
                     path = os.path.join(root, name)
                     with open(path) as f:
                         source = f.read()
-                    for old, new in OLD_ARGUMENTS:
+                    for old, new in OLD_ARGUMENTS + EXAMPLE_TEST_FIXES.get(name, []):
                         source = source.replace(old, new)
                     with open(path, "w") as f:
                         f.write(_swap(source, impl))
