@@ -9,7 +9,7 @@ import scipy.stats
 from sklearn.utils import check_random_state
 
 from .. import readouts
-from ._base import ScoreBasedStrategy, check_query_size, top_n
+from ._base import ScoreBasedStrategy, check_query_size
 
 
 def least_confidence(proba):
