@@ -32,6 +32,9 @@ import skactive.modal.uncertainty as our_uncertainty
 import skactive.modal.utils.selection as our_selection
 from skactive import strategies as sk_strategies
 
+modal_models = pytest.importorskip("modAL.models", reason="modAL-python is not installed")
+
+# only where modAL is installed, so that no other test session sees the shims
 if not hasattr(np, "float"):
     np.float = float  # modAL.expected_error's annotation; numpy 2 removed the alias
 if not hasattr(pd.DataFrame, "append"):
@@ -41,7 +44,6 @@ if not hasattr(pd.DataFrame, "append"):
         return pd.concat([self, *others], ignore_index=ignore_index)
     pd.DataFrame.append = _append  # pandas 2 removed it; modAL.utils.data calls it
 
-modal_models = pytest.importorskip("modAL.models", reason="modAL-python is not installed")
 import modAL.acquisition as their_acquisition  # noqa: E402
 import modAL.batch as their_batch  # noqa: E402
 import modAL.disagreement as their_disagreement  # noqa: E402
