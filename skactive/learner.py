@@ -36,7 +36,9 @@ class ActiveLearner(VersionedPickleMixin, MetaEstimatorMixin, ClassifierMixin, B
     query_strategy : callable, default=None
         ``strategy(learner, X_pool, n_instances=1, **kwargs) -> (query_idx, metrics)``: a
         :mod:`skactive.strategies` object, one of its functions, or a modAL strategy. None means
-        :func:`skactive.strategies.uncertainty_sampling` (least confidence).
+        :func:`skactive.strategies.uncertainty_sampling` (least confidence). The strategy gets a
+        view of the learner in which ``X_training``/``y_training`` are the current labeled set
+        and ``estimator`` the fitted model, as modAL's strategies expect (see :ref:`modal`).
     X_training : array-like, default=None
         Initial labeled samples.
     y_training : array-like of shape (n_samples,), default=None
@@ -310,7 +312,7 @@ class ActiveLearner(VersionedPickleMixin, MetaEstimatorMixin, ClassifierMixin, B
         strategy = self.query_strategy
         if strategy is None:
             from .strategies import uncertainty_sampling as strategy
-        result = strategy(self, X_pool, *query_args, **query_kwargs)
+        result = strategy(_StrategyView(self), X_pool, *query_args, **query_kwargs)
         if isinstance(result, tuple) and len(result) == 2:
             query_idx, metrics = result
         else:
@@ -402,6 +404,35 @@ class ActiveLearner(VersionedPickleMixin, MetaEstimatorMixin, ClassifierMixin, B
         if "estimator_" not in self.__dict__:
             raise AttributeError(f"{name} is only available once the ActiveLearner is fitted.")
         return getattr(self.estimator_, name)
+
+
+class _StrategyView:
+    """The learner as a query strategy sees it: modAL's attribute names for the current state.
+
+    modAL's strategies read ``learner.X_training``/``y_training`` (the labeled set so far) and
+    ``learner.estimator`` (the fitted model). Here those names are constructor arguments, which
+    scikit-learn requires to stay as given, so strategies get this view instead: the three
+    names point at ``X_training_``, ``y_training_`` and ``estimator_``; everything else is the
+    learner's own.
+    """
+
+    def __init__(self, learner):
+        self._learner = learner
+
+    def __getattr__(self, name):
+        return getattr(self._learner, name)
+
+    @property
+    def X_training(self):
+        return self._learner.X_training_
+
+    @property
+    def y_training(self):
+        return self._learner.y_training_
+
+    @property
+    def estimator(self):
+        return self._learner.estimator_
 
 
 def _check_query_idx(query_idx, n_pool):

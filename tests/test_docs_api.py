@@ -30,6 +30,22 @@ PUBLIC_MODULES = [
     "skactive.nets",
     "skactive.io",
     "skactive.exceptions",
+    "skactive.modal",
+    "skactive.modal.models",
+    "skactive.modal.models.base",
+    "skactive.modal.uncertainty",
+    "skactive.modal.disagreement",
+    "skactive.modal.batch",
+    "skactive.modal.density",
+    "skactive.modal.expected_error",
+    "skactive.modal.acquisition",
+    "skactive.modal.multilabel",
+    "skactive.modal.dropout",
+    "skactive.modal.utils",
+    "skactive.modal.utils.selection",
+    "skactive.modal.utils.data",
+    "skactive.modal.utils.validation",
+    "skactive.modal.utils.combination",
 ]
 #: Public modules without ``__all__``: their public functions and classes defined there.
 MODULES_WITHOUT_ALL = ["skactive.experiment.plots"]

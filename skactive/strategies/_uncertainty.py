@@ -5,10 +5,11 @@ Unlike modAL's, these raise on an unfitted model instead of returning constant s
 """
 
 import numpy as np
+import scipy.stats
 from sklearn.utils import check_random_state
 
 from .. import readouts
-from ._base import ScoreBasedStrategy, check_query_size, top_n
+from ._base import ScoreBasedStrategy, check_query_size
 
 
 def least_confidence(proba):
@@ -139,20 +140,26 @@ class EntropySampling(ScoreBasedStrategy):
 
 
 def _select(values, n_instances, random_tie_break, random_state):
+    # modAL's selection exactly, ties included: multi_argmax (argpartition order) or
+    # shuffled_argmax (a permutation, a stable ascending sort, the last n_instances)
     if not random_tie_break:
-        return top_n(values, n_instances)
-    # modAL's shuffled_argmax: a random permutation, then a stable sort, so ties break randomly.
-    rng = check_random_state(random_state)
-    perm = rng.permutation(len(values))
-    order = np.argsort(-values[perm], kind="stable")[:n_instances]
+        return np.argpartition(-values, n_instances - 1)[:n_instances].astype(np.intp)
+    perm = check_random_state(random_state).permutation(len(values))
+    order = np.argsort(values[perm], kind="stable")[len(values) - n_instances:]
     return perm[order].astype(np.intp)
+
+
+def _modal_entropy(proba):
+    # modAL's reduction (scipy, classes along axis 0): the same floats, hence the same ties
+    return scipy.stats.entropy(proba.T)
 
 
 def _modal_style(measure, sign):
     def strategy(classifier, X, n_instances=1, random_tie_break=False, random_state=None,
                  **predict_proba_kwargs):
         check_query_size(X, n_instances)
-        values = measure(readouts.predict_proba(classifier, X, **predict_proba_kwargs))
+        # the classifier's own predict_proba, as modAL reads it (readouts may round differently)
+        values = measure(np.asarray(classifier.predict_proba(X, **predict_proba_kwargs)))
         query_idx = _select(sign * values, n_instances, random_tie_break, random_state)
         return query_idx, values[query_idx]
 
@@ -170,8 +177,11 @@ X : array-like
     The pool.
 n_instances : int, default=1
 random_tie_break : bool, default=False
-    Break ties at random (seeded by ``random_state``) instead of by position.
+    Select as modAL's ``shuffled_argmax`` (ties broken at random, seeded by ``random_state``)
+    instead of modAL's ``multi_argmax`` (``numpy.argpartition``, whose order among ties is
+    neither first nor last index). Either way the picks are modAL's.
 random_state : int, RandomState instance or None, default=None
+    None uses NumPy's global random state, as modAL does.
 
 Returns
 -------
@@ -198,7 +208,7 @@ margin_sampling.__doc__ = uncertainty_sampling.__doc__.replace(
 ).replace("1 - max p of the selected samples", "p_(1) - p_(2) of the selected samples").replace(
     "uncertainty_sampling", "margin_sampling").replace("uncertainty =", "margins =")
 
-entropy_sampling = _modal_style(entropy, 1)
+entropy_sampling = _modal_style(_modal_entropy, 1)
 entropy_sampling.__name__ = "entropy_sampling"
 entropy_sampling.__doc__ = uncertainty_sampling.__doc__.replace(
     "Least-confidence sampling", "Entropy sampling"
