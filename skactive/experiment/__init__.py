@@ -19,7 +19,15 @@ from ._protocol import (
 from ._query import query_pool
 from ._results import COLUMNS, TIMING_COLUMNS, read_results
 from ._runner import canonical_strategy_name, run_experiment
-from .summary import curve_area, learning_curves, pairwise_matrix, query_times, scores
+from .summary import (
+    compare_to_baseline,
+    curve_area,
+    learning_curves,
+    pairwise_matrix,
+    query_times,
+    round_differences,
+    scores,
+)
 from .report import write_report
 
 __all__ = [
@@ -29,6 +37,7 @@ __all__ = [
     "TIMING_COLUMNS",
     "Dataset",
     "canonical_strategy_name",
+    "compare_to_baseline",
     "curve_area",
     "dataset_from_table",
     "dataset_from_text",
@@ -45,6 +54,7 @@ __all__ = [
     "query_times",
     "read_results",
     "repeat_seed",
+    "round_differences",
     "run_experiment",
     "scores",
     "split_indices",
