@@ -13,6 +13,7 @@ from ._dami import DAMI
 from ._egl import EGL
 from ._egl_word import EGLWord
 from ._ibal import IBAL, IBALD
+from ._mixture import RandomMixture
 from ._ralif import RALIF
 from ._random import RandomSampling
 from ._registry import get_strategy, strategy_names
@@ -55,4 +56,5 @@ __all__ = [
     "IBAL",
     "IBALD",
     "RALIF",
+    "RandomMixture",
 ]

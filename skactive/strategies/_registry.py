@@ -17,6 +17,7 @@ _STRATEGIES = {
     "ibal": ("IBAL", {}),
     "ibal-d": ("IBALD", {}),
     "ralif": ("RALIF", {}),
+    "mixture": ("RandomMixture", {}),
 }
 _ALIASES = {"uncertainty": "least-confidence", "lc": "least-confidence", "core-set": "coreset"}
 
