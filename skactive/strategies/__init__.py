@@ -5,6 +5,7 @@ Every strategy follows modAL's protocol,
 ``query_strategy`` of skactive's or modAL's ``ActiveLearner``.
 """
 
+from ._albl import ActiveLearningByLearning
 from ._badge import BADGE
 from ._bald import BALD, mutual_information
 from ._base import QueryStrategy, ScoreBasedStrategy, check_query_size, top_n
@@ -57,4 +58,5 @@ __all__ = [
     "IBALD",
     "RALIF",
     "RandomMixture",
+    "ActiveLearningByLearning",
 ]

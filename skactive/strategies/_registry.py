@@ -18,6 +18,7 @@ _STRATEGIES = {
     "ibal-d": ("IBALD", {}),
     "ralif": ("RALIF", {}),
     "mixture": ("RandomMixture", {}),
+    "albl": ("ActiveLearningByLearning", {}),
 }
 _ALIASES = {"uncertainty": "least-confidence", "lc": "least-confidence", "core-set": "coreset"}
 
