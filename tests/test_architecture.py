@@ -20,7 +20,7 @@ LAYERS = {
     "readouts": 2,
     "strategies": 3,
     "learner": 4,
-    "experiment": 5, "io": 5,
+    "experiment": 5, "io": 5, "modal": 5,
     "labeling": 6,
     "cli": 7, "__main__": 7,
 }

@@ -29,7 +29,7 @@ TEXT_ONLY = {"egl-word"}
 #: Strategies that never look at the model (no model-related errors expected).
 MODEL_FREE = {"random"}
 #: Strategies that read the labeled set: a bare classifier is refused with a TypeError.
-NEEDS_LABELED_SET = {"coreset", "ibal", "ibal-d", "ralif"}
+NEEDS_LABELED_SET = {"albl", "coreset", "ibal", "ibal-d", "ralif"}
 #: Strategies that sample the model's dropout layers.
 NEEDS_DROPOUT = {"bald"}
 

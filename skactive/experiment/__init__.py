@@ -21,7 +21,15 @@ from ._protocol import (
 from ._results import COLUMNS, TIMING_COLUMNS, read_results
 from ..strategies import canonical_strategy_name
 from ._runner import run_experiment
-from .summary import curve_area, learning_curves, pairwise_matrix, query_times, scores
+from .summary import (
+    compare_to_baseline,
+    curve_area,
+    learning_curves,
+    pairwise_matrix,
+    query_times,
+    round_differences,
+    scores,
+)
 from .report import write_report
 
 __all__ = [
@@ -31,6 +39,7 @@ __all__ = [
     "TIMING_COLUMNS",
     "Dataset",
     "canonical_strategy_name",
+    "compare_to_baseline",
     "curve_area",
     "dataset_from_table",
     "dataset_from_text",
@@ -50,6 +59,7 @@ __all__ = [
     "read_results",
     "resolve_model_name",
     "repeat_seed",
+    "round_differences",
     "run_experiment",
     "scores",
     "split_indices",

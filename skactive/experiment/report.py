@@ -9,7 +9,14 @@ import numpy as np
 from ..utils import atomic_save_figure, atomic_write_text
 from ._results import CONFIG_FILE, read_config, read_results
 from .plots import plot_learning_curves, plot_pairwise_matrix, plot_query_times
-from .summary import curve_area, dataset_metrics, learning_curves, pairwise_matrix, query_times
+from .summary import (
+    compare_to_baseline,
+    curve_area,
+    dataset_metrics,
+    learning_curves,
+    pairwise_matrix,
+    query_times,
+)
 
 #: Files :func:`write_report` writes.
 REPORT_FILES = ("report.md", "learning_curves.png", "pairwise_matrix.png", "query_times.png")
@@ -60,6 +67,33 @@ def _by_strategy(frame, value, strategies, fmt, *, best="max"):
             text.append(f"**{cell}**" if best and c == top else cell)
         rows.append([ds, model] + text)
     return rows
+
+
+def _baseline_section(results, metric, include_initial, baseline="random"):
+    """Each strategy against random: paired differences, intervals, tests and a verdict."""
+    if baseline not in set(results["strategy"]) or results["strategy"].nunique() < 2:
+        return []
+    table = compare_to_baseline(results, baseline, metric, include_initial=include_initial)
+    rows = [[r.dataset, r.model, r.strategy, f"{r.area_diff:+.4f}",
+             "" if r.ci_low != r.ci_low else f"[{r.ci_low:+.4f}, {r.ci_high:+.4f}]",
+             "" if r.p_value != r.p_value else f"{r.p_value:.3g}",
+             "" if r.cells_p_value != r.cells_p_value else f"{r.cells_p_value:.3g}",
+             f"{r.rounds_worse}/{r.n_rounds}", f"{r.rounds_better}/{r.n_rounds}", r.verdict]
+            for r in table.itertuples()]
+    return [
+        f"## Compared with {baseline}",
+        "",
+        f"Area under the curve minus {baseline}'s, paired by repeat (each repeat shares its "
+        "split and its random start), with a 95% t interval and a paired t-test over repeats; "
+        "a Wilcoxon signed-rank test over all (repeat, round) cells; and the rounds in which "
+        f"the per-round interval lies wholly below or above zero (worse or better than "
+        f"{baseline}; not corrected for multiple comparisons). With few repeats the intervals "
+        "are wide, and 'no significant difference' is then the honest verdict.",
+        "",
+        _table(["data set", "model", "strategy", "area diff", "95% interval", "p (repeats)",
+                "p (cells)", "rounds worse", "rounds better", "verdict"], rows),
+        "",
+    ]
 
 
 def write_report(folder, *, out=None, metric=None, include_initial=False):
@@ -188,6 +222,9 @@ def write_report(folder, *, out=None, metric=None, include_initial=False):
                [[s] + ["" if v != v else f"{v:.2f}" for v in matrix.loc[s]]
                 for s in matrix.index]),
         "",
+    ]
+    lines += _baseline_section(results, metric, include_initial)
+    lines += [
         "## Time",
         "",
         "Mean seconds per query (the strategy's choice of a batch) and per model fit. Timings "

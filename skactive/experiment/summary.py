@@ -216,3 +216,198 @@ def query_times(results):
     out["n_queries"] = out["n_queries"].fillna(0).astype(np.int64)
     return out[keys + ["query_seconds_mean", "query_seconds_total", "fit_seconds_mean",
                        "n_queries"]]
+
+
+def _t_interval(differences, confidence):
+    """Mean, two-sided t confidence interval and p-value of paired differences (by row)."""
+    from scipy import stats
+
+    d = np.asarray(differences, dtype=np.float64)
+    n = d.shape[-1]
+    mean = d.mean(axis=-1)
+    if n < 2:
+        nan = np.full_like(mean, np.nan)
+        return mean, nan, nan, nan
+    sem = d.std(axis=-1, ddof=1) / np.sqrt(n)
+    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * sem
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(sem > 0, mean / sem, np.where(mean == 0, 0.0, np.copysign(np.inf, mean)))
+    p = 2 * stats.t.sf(np.abs(t), n - 1)
+    return mean, mean - half, mean + half, p
+
+
+def _paired_with_baseline(frame, baseline, value, keys):
+    """Rows ``keys + [strategy, repeat, value, baseline_value]`` for cells the baseline shares."""
+    base = frame[frame["strategy"] == baseline][keys + ["repeat", value]]
+    others = frame[frame["strategy"] != baseline]
+    return others.merge(base, on=keys + ["repeat"], suffixes=("", "_baseline"))
+
+
+def round_differences(results, baseline="random", metric="auto", *, confidence=0.95):
+    """Per round, each strategy's score minus the baseline's, paired by repeat.
+
+    Within a repeat every strategy starts from the same random labeled set and is tested on
+    the same split, so the difference is paired: the interval is a t interval over repeats.
+    A strategy is significantly worse than the baseline in a round when the interval's upper
+    end is below zero.
+
+    Parameters
+    ----------
+    results : DataFrame
+    baseline : str, default='random'
+        The strategy every other is compared with.
+    metric : {'auto', 'auc', 'accuracy', 'f1_macro'}, default='auto'
+    confidence : float, default=0.95
+        Coverage of the interval.
+
+    Returns
+    -------
+    differences : DataFrame
+        Columns ``dataset, model, strategy, round, labeled_fraction, metric, diff_mean,
+        ci_low, ci_high, p_value, n_repeats`` (interval and p-value NaN for a single repeat).
+
+    See Also
+    --------
+    compare_to_baseline : The same comparison over whole curves.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skactive.experiment import round_differences
+    >>> table = pd.DataFrame({"dataset": "d", "model": "m", "round": 1,
+    ...                       "labeled_fraction": 0.2, "repeat": [0, 1, 2] * 2,
+    ...                       "strategy": ["random"] * 3 + ["s"] * 3,
+    ...                       "auc": [0.70, 0.72, 0.71, 0.73, 0.74, 0.75],
+    ...                       "accuracy": 0.0, "f1_macro": 0.0})
+    >>> row = round_differences(table).iloc[0]
+    >>> round(float(row["diff_mean"]), 4), int(row["n_repeats"]), bool(row["ci_low"] > 0)
+    (0.03, 3, True)
+    """
+    _check_confidence(confidence)
+    frame = scores(results, metric)
+    _check_baseline(frame, baseline)
+    keys = ["dataset", "model", "round"]
+    paired = _paired_with_baseline(frame, baseline, "score", keys)
+    paired["diff"] = paired["score"] - paired["score_baseline"]
+    rows = []
+    for (ds, model, strategy, round_), group in paired.groupby(
+            ["dataset", "model", "strategy", "round"], sort=False):
+        mean, low, high, p = _t_interval(group["diff"].to_numpy(), confidence)
+        rows.append((ds, model, strategy, round_, group["labeled_fraction"].mean(),
+                     group["metric"].iloc[0], float(mean), float(low), float(high), float(p),
+                     len(group)))
+    columns = ["dataset", "model", "strategy", "round", "labeled_fraction", "metric",
+               "diff_mean", "ci_low", "ci_high", "p_value", "n_repeats"]
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["dataset", "model", "strategy", "round"],
+                           kind="stable").reset_index(drop=True)
+
+
+def compare_to_baseline(results, baseline="random", metric="auto", *, confidence=0.95,
+                        include_initial=False):
+    """Whether each strategy beats the baseline, with intervals and tests that can say "tie".
+
+    For every (data set, model, strategy) other than ``baseline``:
+
+    - the difference of the normalised areas under the learning curves (:func:`curve_area`),
+      paired by repeat, with its t interval and a paired t-test over repeats;
+    - a Wilcoxon signed-rank test over all (repeat, round) cells of the score differences;
+    - how many rounds the strategy is significantly worse or better than the baseline
+      (the per-round t interval of :func:`round_differences` excludes zero);
+    - a verdict: ``'better'`` or ``'worse'`` when the area interval excludes zero, else
+      ``'no significant difference'``.
+
+    With few repeats the intervals are wide: a verdict of no significant difference is then
+    the honest answer, not a tie proven. Per-round counts are not corrected for multiple
+    comparisons; read them as a warning sign, not as a test.
+
+    Parameters
+    ----------
+    results : DataFrame
+    baseline : str, default='random'
+    metric : {'auto', 'auc', 'accuracy', 'f1_macro'}, default='auto'
+    confidence : float, default=0.95
+        Coverage of the intervals; ``1 - confidence`` is the tests' level.
+    include_initial : bool, default=False
+        Count round 0 (the shared random start, identical for every strategy) in the
+        signed-rank test and the per-round counts.
+
+    Returns
+    -------
+    comparison : DataFrame
+        Columns ``dataset, model, strategy, metric, area_diff, ci_low, ci_high, p_value,
+        cells_p_value, cells_win_share, rounds_worse, rounds_better, n_rounds, n_repeats,
+        verdict``.
+
+    See Also
+    --------
+    round_differences : The per-round differences behind the counts.
+    curve_area : The areas compared.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from skactive.experiment import compare_to_baseline
+    >>> rng = np.random.RandomState(0)
+    >>> rows = [{"dataset": "d", "model": "m", "strategy": s, "repeat": r, "round": k,
+    ...          "labeled_fraction": 0.1 * (k + 1), "accuracy": 0.0, "f1_macro": 0.0,
+    ...          "auc": 0.7 + 0.02 * k + (0.01 * k if s == "s" else 0) + 0.001 * rng.randn()}
+    ...         for s in ("random", "s") for r in range(5) for k in range(4)]
+    >>> table = compare_to_baseline(pd.DataFrame(rows))
+    >>> table[["strategy", "verdict", "rounds_worse"]].values.tolist()
+    [['s', 'better', 0]]
+    """
+    from scipy import stats
+
+    _check_confidence(confidence)
+    frame = scores(results, metric)
+    _check_baseline(frame, baseline)
+    areas = curve_area(results, metric, per_repeat=True)
+    paired_areas = _paired_with_baseline(areas, baseline, "area", ["dataset", "model"])
+    rounds = round_differences(results, baseline, metric, confidence=confidence)
+    cells = _paired_with_baseline(frame, baseline, "score", ["dataset", "model", "round"])
+    if not include_initial:
+        rounds = rounds[rounds["round"] > 0]
+        cells = cells[cells["round"] > 0]
+    cells = cells.assign(diff=cells["score"] - cells["score_baseline"])
+    rows = []
+    for (ds, model, strategy), group in paired_areas.groupby(
+            ["dataset", "model", "strategy"], sort=False):
+        diff = (group["area"] - group["area_baseline"]).to_numpy()
+        mean, low, high, p = _t_interval(diff, confidence)
+        in_cells = cells[(cells["dataset"] == ds) & (cells["model"] == model)
+                         & (cells["strategy"] == strategy)]["diff"].to_numpy()
+        nonzero = in_cells[in_cells != 0]
+        cells_p = (float(stats.wilcoxon(nonzero).pvalue) if len(nonzero) >= 2 else np.nan)
+        in_rounds = rounds[(rounds["dataset"] == ds) & (rounds["model"] == model)
+                           & (rounds["strategy"] == strategy)]
+        if low > 0:
+            verdict = "better"
+        elif high < 0:
+            verdict = "worse"
+        else:
+            verdict = "no significant difference"
+        rows.append((ds, model, strategy, group["metric"].iloc[0], float(mean), float(low),
+                     float(high), float(p), cells_p,
+                     float(np.mean(in_cells > 0)) if len(in_cells) else np.nan,
+                     int((in_rounds["ci_high"] < 0).sum()), int((in_rounds["ci_low"] > 0).sum()),
+                     len(in_rounds), len(group), verdict))
+    columns = ["dataset", "model", "strategy", "metric", "area_diff", "ci_low", "ci_high",
+               "p_value", "cells_p_value", "cells_win_share", "rounds_worse", "rounds_better",
+               "n_rounds", "n_repeats", "verdict"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _check_confidence(confidence):
+    if not (isinstance(confidence, (float, int)) and 0 < confidence < 1):
+        raise ValueError(f"confidence must be a number between 0 and 1, got {confidence!r}.")
+
+
+def _check_baseline(frame, baseline):
+    present = list(dict.fromkeys(frame["strategy"]))
+    if baseline not in present:
+        raise ValueError(
+            f"The baseline strategy {baseline!r} is not in the results (strategies: "
+            f"{', '.join(map(str, present))}); run it too, or pass baseline= one of these."
+        )

@@ -5,6 +5,7 @@ Every strategy follows modAL's protocol,
 ``query_strategy`` of skactive's or modAL's ``ActiveLearner``.
 """
 
+from ._albl import ActiveLearningByLearning
 from ._badge import BADGE
 from ._bald import BALD, mutual_information
 from ._base import (
@@ -16,6 +17,7 @@ from ._dami import DAMI
 from ._egl import EGL
 from ._egl_word import EGLWord
 from ._ibal import IBAL, IBALD
+from ._mixture import RandomMixture
 from ._ralif import RALIF
 from ._random import RandomSampling
 from ._registry import canonical_strategy_name, get_strategy, strategy_names
@@ -61,4 +63,6 @@ __all__ = [
     "IBAL",
     "IBALD",
     "RALIF",
+    "RandomMixture",
+    "ActiveLearningByLearning",
 ]

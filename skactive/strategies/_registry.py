@@ -17,6 +17,8 @@ _STRATEGIES = {
     "ibal": ("IBAL", {}),
     "ibal-d": ("IBALD", {}),
     "ralif": ("RALIF", {}),
+    "mixture": ("RandomMixture", {}),
+    "albl": ("ActiveLearningByLearning", {}),
 }
 _ALIASES = {"uncertainty": "least-confidence", "lc": "least-confidence", "core-set": "coreset"}
 

@@ -11,7 +11,7 @@ from sklearn.ensemble import StackingClassifier, StackingRegressor, VotingClassi
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_X_y
 
-from ... import ActiveLearner as _SkactiveLearner
+from ...learner import ActiveLearner as _SkactiveLearner
 from ... import readouts
 from ..utils.data import data_hstack, data_shape, retrieve_rows
 

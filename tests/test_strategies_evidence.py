@@ -1,0 +1,165 @@
+"""Strategies that are reliable by construction: a random share, and learning which to follow."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+
+from skactive.strategies import EntropySampling, MarginSampling, RandomMixture, entropy
+
+
+@pytest.fixture(scope="module")
+def model_and_pool():
+    X, y = make_classification(n_samples=400, n_features=6, random_state=0)
+    return LogisticRegression().fit(X[:40], y[:40]), X[40:]
+
+
+def test_mixture_without_random_share_is_the_strategy(model_and_pool):
+    model, pool = model_and_pool
+    idx, _ = RandomMixture(MarginSampling(), random_share=0.0, random_state=0)(model, pool, 15)
+    expected, _ = MarginSampling()(model, pool, n_instances=15)
+    np.testing.assert_array_equal(idx, expected)
+
+
+def test_mixture_puts_the_strategy_first_then_random_rows(model_and_pool):
+    model, pool = model_and_pool
+    idx, _ = RandomMixture("entropy", random_share=0.4, random_state=3)(model, pool, 10)
+    top, _ = EntropySampling()(model, pool, n_instances=6)
+    np.testing.assert_array_equal(idx[:6], top)  # 0.4 * 10 is whole: exactly 4 random
+    assert len(np.unique(idx)) == 10 and not set(idx[6:]) & set(top)
+    # The random part is not the strategy's continuation: its rows score lower on average.
+    scores = entropy(model.predict_proba(pool))
+    assert scores[idx[6:]].mean() < np.sort(scores)[::-1][6:10].mean()
+
+
+def test_mixture_share_holds_on_average_for_batches_of_one(model_and_pool):
+    model, pool = model_and_pool
+    top = EntropySampling()(model, pool, n_instances=1)[0][0]
+    picks = [RandomMixture(random_share=0.3, random_state=seed)(model, pool, 1)[0][0]
+             for seed in range(300)]
+    share = np.mean(np.asarray(picks) != top)
+    assert 0.22 < share < 0.38  # Binomial(300, 0.3 * (1 - 1/360)): 5 standard deviations
+
+
+def test_mixture_is_seeded_and_leaves_its_strategy_untouched(model_and_pool):
+    model, pool = model_and_pool
+    inner = RandomMixture("random", random_state=None)
+    first = RandomMixture(inner, random_share=0.5, random_state=7)(model, pool, 9)[0]
+    again = RandomMixture(inner, random_share=0.5, random_state=7)(model, pool, 9)[0]
+    np.testing.assert_array_equal(first, again)
+    assert inner.get_params()["random_state"] is None
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5, "half", True])
+def test_mixture_refuses_a_bad_share(model_and_pool, share):
+    model, pool = model_and_pool
+    with pytest.raises(ValueError, match="random_share must be a number in"):
+        RandomMixture(random_share=share)(model, pool, 2)
+
+
+def test_mixture_refuses_a_bad_strategy(model_and_pool):
+    model, pool = model_and_pool
+    with pytest.raises(TypeError, match="strategy must be a strategy name"):
+        RandomMixture(strategy=3)(model, pool, 2)
+    with pytest.raises(ValueError, match="Unknown strategy 'entropi'"):
+        RandomMixture(strategy="entropi")(model, pool, 2)
+
+
+# --------------------------------------------------------------------- learning by learning
+def _albl_loop(albl, n_rounds=5, batch=8, seed=0):
+    """Run ``albl`` in a loop; return what a brute-force replay needs at every round."""
+    from skactive import ActiveLearner
+
+    X, y = make_classification(n_samples=260, n_features=5, flip_y=0.1, random_state=seed)
+    learner = ActiveLearner(LogisticRegression(), albl, X_training=X[:20], y_training=y[:20])
+    pool = np.arange(20, len(X))
+    rounds = []
+    for _ in range(n_rounds):
+        margin_picks = MarginSampling()(learner, X[pool], n_instances=batch)[0]
+        entropy_picks = EntropySampling()(learner, X[pool], n_instances=batch)[0]
+        idx, _, q_chosen = learner.query(X[pool], n_instances=batch, return_metrics=True)
+        predicted = learner.predict(X[pool[idx]])
+        rounds.append({"advice": [margin_picks, entropy_picks], "idx": idx, "q": q_chosen,
+                       "n_pool": len(pool), "predicted": predicted, "truth": y[pool[idx]],
+                       "log_weights": albl.log_weights_.copy()})
+        learner.teach(X[pool[idx]], y[pool[idx]])
+        pool = np.delete(pool, idx)
+    return rounds
+
+
+def test_albl_rewards_and_weights_match_a_replay_by_hand():
+    from skactive.strategies import ActiveLearningByLearning
+
+    gamma, batch = 0.3, 8
+    albl = ActiveLearningByLearning(["margin", "entropy"], exploration=gamma, random_state=1)
+    rounds = _albl_loop(albl, batch=batch)
+    assert albl.arm_names_ == ["margin", "entropy", "random"]
+    n_arms = 3
+    expected_rewards, log_weights = [], np.zeros(n_arms)
+    for t, r in enumerate(rounds):
+        if t >= 1:  # the labels of batch t - 1 score the model that chose it
+            prev = rounds[t - 1]
+            w = 1.0 / np.minimum(1.0, batch * prev["q"])
+            reward = np.sum(w * (prev["predicted"] == prev["truth"])) / np.sum(w)
+            expected_rewards.append(reward)
+            if t >= 2:  # ... and credit the arms that chose batch t - 2
+                before = rounds[t - 2]
+                credit = np.empty(n_arms)
+                for k, picks in enumerate(before["advice"]):
+                    credit[k] = np.mean(np.isin(before["idx"], picks) / batch / before["q"])
+                credit[2] = np.mean(1.0 / before["n_pool"] / before["q"])
+                log_weights = log_weights + gamma / n_arms * reward * credit
+                log_weights -= log_weights.max()
+        np.testing.assert_allclose(r["log_weights"], log_weights, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(albl.rewards_, expected_rewards, rtol=1e-12)
+    assert len(albl.rewards_) == len(rounds) - 1 and albl.n_queries_ == len(rounds)
+
+
+def test_albl_draws_from_a_distribution_that_keeps_every_row_possible():
+    from skactive.strategies import ActiveLearningByLearning
+
+    albl = ActiveLearningByLearning(["margin"], exploration=0.1, random_state=0)
+    rounds = _albl_loop(albl, n_rounds=3)
+    p = albl.arm_probabilities_
+    assert p.sum() == pytest.approx(1.0) and (p >= 0.1 / 2 - 1e-12).all()
+    for r in rounds:
+        # the random arm alone gives each row at least exploration / n_arms / n_pool
+        assert (r["q"] >= 0.1 / 2 / r["n_pool"] - 1e-15).all()
+        assert len(np.unique(r["idx"])) == len(r["idx"])
+
+
+def test_albl_same_seed_same_picks_and_clone_starts_afresh():
+    from sklearn.base import clone
+
+    from skactive.strategies import ActiveLearningByLearning
+
+    albl = ActiveLearningByLearning(["margin", "entropy"], random_state=4)
+    first = [r["idx"] for r in _albl_loop(albl, n_rounds=3)]
+    again = [r["idx"] for r in _albl_loop(clone(albl), n_rounds=3)]
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(a, b)
+    assert not hasattr(clone(albl), "log_weights_")
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"strategies": "margin"}, "strategies must be a list"),
+    ({"strategies": []}, "strategies is empty"),
+    ({"exploration": 0.0}, r"exploration must be a number in \(0, 1\]"),
+    ({"exploration": 2}, r"exploration must be a number in \(0, 1\]"),
+])
+def test_albl_refuses_bad_parameters(params, message):
+    from skactive import ActiveLearner
+    from skactive.strategies import ActiveLearningByLearning
+
+    X, y = make_classification(n_samples=60, random_state=0)
+    learner = ActiveLearner(LogisticRegression(), X_training=X[:20], y_training=y[:20])
+    with pytest.raises((TypeError, ValueError), match=message):
+        ActiveLearningByLearning(**params)(learner, X[20:], n_instances=2)
+
+
+def test_albl_needs_the_labeled_set():
+    from skactive.strategies import ActiveLearningByLearning
+
+    X, y = make_classification(n_samples=60, random_state=0)
+    with pytest.raises(TypeError, match="labeled set"):
+        ActiveLearningByLearning(["margin"])(LogisticRegression().fit(X, y), X, n_instances=2)
