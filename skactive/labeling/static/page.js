@@ -164,10 +164,12 @@ function say(text, kind) {
 async function refresh() {
   clearTimeout(pollTimer);
   try {
-    batch = await api("GET", "api/next");
+    // both first, then render together: the page never shows a batch beside a stale status
+    const [next, status] = await Promise.all([api("GET", "api/next"), api("GET", "api/status")]);
+    batch = next;
     renderClasses();
     renderRow();
-    renderStatus(await api("GET", "api/status"));
+    renderStatus(status);
     $("connection").textContent = "";
   } catch (err) {
     $("connection").textContent = "Cannot reach the session: " + err.message;
