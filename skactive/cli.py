@@ -10,10 +10,13 @@ What a loader repaired or left out (:class:`skactive.datasets.DataNotice`) is pr
 """
 
 import argparse
+import contextlib
 import os
 import re
+import signal
 import sys
 import textwrap
+import threading
 import warnings
 
 EXIT_USAGE = 2
@@ -671,6 +674,27 @@ def _notice_printer(notice_class):
     return show
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM during a command, raised as an interrupt so that the same clean stop runs."""
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """For the block, turn SIGTERM into :class:`_Terminated` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum, frame):
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv=None):
     """Entry point of the ``skactive`` command; returns the exit status.
 
@@ -683,7 +707,7 @@ def main(argv=None):
     -------
     status : int
         0 on success, 2 for a usage or input error (one line on stderr), 130 when
-        interrupted.
+        interrupted (Ctrl-C, SIGINT), 143 when terminated (SIGTERM).
 
     Examples
     --------
@@ -704,7 +728,7 @@ def main(argv=None):
     try:
         from .datasets import DataNotice
 
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _sigterm_as_interrupt():
             warnings.simplefilter("always", DataNotice)  # every notice, every time
             warnings.showwarning = _notice_printer(DataNotice)
             return _COMMANDS[args.command](args)
@@ -712,13 +736,13 @@ def main(argv=None):
         message = textwrap.shorten(_one_line(exc), width=2000, placeholder=" ...")
         print(f"skactive {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         hints = {"run": "; finished rounds are saved, continue with --resume",
                  "label": "; every answer shown as saved is in the session folder, run the "
                           "same command again to resume"}
-        print(f"skactive {args.command}: interrupted" + hints.get(args.command, ""),
-              file=sys.stderr)
-        return 130
+        what = "terminated" if isinstance(exc, _Terminated) else "interrupted"
+        print(f"skactive {args.command}: {what}" + hints.get(args.command, ""), file=sys.stderr)
+        return 143 if isinstance(exc, _Terminated) else 130
     except Exception as exc:  # a bug in skactive, not a problem of the input
         if os.environ.get("SKACTIVE_TRACEBACK"):
             raise
