@@ -274,7 +274,10 @@ def build_parser():
     query.add_argument("--max-epochs", type=_positive_int, metavar="N",
                        help="training epochs at most (default: the model's)")
     query.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0)")
-    query.add_argument("--sep", default=None, help="field separator (default: guessed)")
+    _add_table_options(query)
+    query.add_argument("--include-labeled", action="store_true",
+                       help="also propose --pool rows whose --target cell is filled (default: "
+                       "leave them out, with a notice)")
     query.add_argument("--encoding", default="utf-8", help="text encoding (default: utf-8)")
     query.add_argument("--out", metavar="FILE", help="write the CSV here (default: stdout)")
 
@@ -518,6 +521,13 @@ def cmd_query(args):
         if args.drop:
             raise UsageError("--drop goes with --labeled/--pool; with --data, every column "
                              "but --target and --id is a feature")
+        given = [flag for flag, value in (("--keep-columns", args.keep_columns),
+                                          ("--decimal", args.decimal),
+                                          ("--merge-label-case", args.merge_label_case)) if value]
+        if given:
+            raise UsageError(f"{', '.join(given)} go{'es' if len(given) == 1 else ''} with "
+                             "--labeled/--pool; with --data the file's columns are read as "
+                             "written")
         from .labeling import query_file
 
         table = query_file(
@@ -532,13 +542,15 @@ def cmd_query(args):
                              "labeled yet)")
         if args.id_column:
             raise UsageError("--id goes with --data")
+        table_options = {k: v for k, v in _table_options(args).items()
+                         if k in ("keep_columns", "decimal", "merge_label_case")}
         from .labeling import query_pool
 
         table = query_pool(
             args.labeled, args.pool, target=args.target, text=args.text, drop=args.drop,
             strategy=args.strategy, n=args.n, model=args.model,
             model_params=_model_params(args), seed=args.seed, sep=args.sep,
-            encoding=args.encoding)
+            encoding=args.encoding, include_labeled=args.include_labeled, **table_options)
     from .utils import write_csv  # formula-safe cells; a file is written atomically
 
     if args.out:
@@ -596,6 +608,7 @@ _COMMANDS = {"label": cmd_label, "run": cmd_run, "report": cmd_report, "query": 
 FLAGS = {
     "sep": "--sep", "decimal": "--decimal", "encoding": "--encoding", "drop": "--drop",
     "keep_columns": "--keep-columns", "merge_label_case": "--merge-label-case",
+    "include_labeled": "--include-labeled",
     "format": "--format", "resume": "--resume", "data_home": "--data-home",
     "target": "--target", "max_samples": "--max-samples", "seed": "--seed",
     "initial": "--initial", "step": "--step", "until": "--until", "test_size": "--test-size",

@@ -139,7 +139,7 @@ def test_query_random_has_no_scores(loans, tmp_path, capsys):
     path, frame = loans
     frame.iloc[:40].to_csv(tmp_path / "l.csv", index=False)
     frame.iloc[40:50].to_csv(tmp_path / "p.csv", index=False)  # the pool may keep its labels
-    assert cli.main(["query", "--labeled", str(tmp_path / "l.csv"), "--pool",
+    assert cli.main(["query", "--include-labeled", "--labeled", str(tmp_path / "l.csv"), "--pool",
                      str(tmp_path / "p.csv"), "--target", "paid", "--strategy", "random",
                      "--n", "10", "--max-epochs", "2"]) == 0
     picks = pd.read_csv(io.StringIO(capsys.readouterr().out))
@@ -256,7 +256,7 @@ def test_query_errors_are_one_line_with_status_2(loans, tmp_path, capsys):
     other.write_text("id,salary\n1,2\n")
     assert "lacks the feature column(s) ['income', 'city']" in error_line(
         capsys, base + ["--pool", str(other)])
-    frame.iloc[40:43].to_csv(tmp_path / "small.csv", index=False)
+    frame.iloc[40:43].drop(columns="paid").to_csv(tmp_path / "small.csv", index=False)
     assert "only 3" in error_line(capsys, base + ["--pool", str(tmp_path / "small.csv"),
                                                   "--n", "5"])
     assert "Unknown strategy" in error_line(
@@ -310,7 +310,7 @@ def test_query_keeps_pool_columns_that_clash_with_its_own(loans, tmp_path, capsy
     frame["score_pool"] = -frame["score"]  # already holds the first new name
     frame.iloc[:40].to_csv(tmp_path / "l.csv", index=False)
     frame.iloc[40:60].to_csv(tmp_path / "p.csv", index=False)
-    assert cli.main(["query", "--labeled", str(tmp_path / "l.csv"), "--pool",
+    assert cli.main(["query", "--include-labeled", "--labeled", str(tmp_path / "l.csv"), "--pool",
                      str(tmp_path / "p.csv"), "--target", "paid", "--drop", "score,score_pool",
                      "--strategy", "margin", "--n", "5", "--max-epochs", "2"]) == 0
     picks = pd.read_csv(io.StringIO(capsys.readouterr().out))

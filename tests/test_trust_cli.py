@@ -423,3 +423,40 @@ def test_other_warnings_are_one_line_on_the_command_line(monkeypatch, capsys):
     assert cli.main(["strategies"]) == 0
     assert capsys.readouterr().err == ("skactive: warning: RuntimeWarning: something odd spread "
                                        "over lines\n")
+
+
+def test_query_skips_pool_rows_that_already_have_a_label(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(80, 2))
+    frame = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": np.where(X[:, 0] > 0, "yes", "no")})
+    frame[:30].to_csv(tmp_path / "labeled.csv", index=False)
+    pool = frame[30:].reset_index(drop=True).astype({"y": object})
+    pool.loc[5:, "y"] = None  # rows 0-4 of the pool are labeled already
+    pool.to_csv(tmp_path / "pool.csv", index=False)
+    status = cli.main(["query", "--labeled", str(tmp_path / "labeled.csv"), "--pool",
+                   str(tmp_path / "pool.csv"), "--target", "y", "--n", "45",
+                   "--max-epochs", "3", "--out", str(tmp_path / "next.csv")])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    assert "5 of 50 rows already have a label in 'y'; they are not proposed again" in err
+    picks = pd.read_csv(tmp_path / "next.csv")
+    assert sorted(picks["pool_row"]) == list(range(5, 50))  # all the others, none of 0-4
+    np.testing.assert_allclose(picks["a"], pool.loc[picks["pool_row"], "a"])
+
+
+def test_query_takes_the_table_flags_and_refuses_them_with_one_file(tmp_path, capsys):
+    rng = np.random.RandomState(1)
+    frame = pd.DataFrame({"code": np.arange(100, 160), "a": rng.normal(size=60)})
+    frame["y"] = np.where(frame["a"] > 0, "yes", "no")
+    frame[:40].to_csv(tmp_path / "labeled.csv", index=False)
+    frame[40:].drop(columns="y").to_csv(tmp_path / "pool.csv", index=False)
+    args = ["query", "--labeled", str(tmp_path / "labeled.csv"), "--pool",
+            str(tmp_path / "pool.csv"), "--target", "y", "--n", "3", "--max-epochs", "2"]
+    assert cli.main(args) == 0
+    assert "--keep-columns code" in capsys.readouterr().err  # the notice names a real flag
+    assert cli.main(args + ["--keep-columns", "code"]) == 0
+    assert "identifier" not in capsys.readouterr().err.lower()
+    one = tmp_path / "one.csv"
+    frame.assign(y=frame["y"].where(frame.index < 40)).to_csv(one, index=False)
+    assert cli.main(["query", "--data", str(one), "--target", "y", "--keep-columns", "code"]) == 2
+    assert "--keep-columns goes with --labeled/--pool" in capsys.readouterr().err

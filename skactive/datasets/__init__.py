@@ -32,6 +32,8 @@ _LAZY = {
     "make_table_preprocessor": "._table",
     "sniff_separator": "._table",
     "load_text": "._text",
+    "load_named": "._named",
+    "named_datasets": "._named",
 }
 
 __all__ = [
@@ -40,6 +42,8 @@ __all__ = [
     "iter_lines",
     "load_employee",
     "load_mr",
+    "load_named",
+    "named_datasets",
     "load_table",
     "load_telescope",
     "load_text",

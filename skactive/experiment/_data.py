@@ -9,14 +9,8 @@ from sklearn.model_selection import train_test_split
 from .. import datasets as _datasets
 from ..utils import num_samples, take_rows
 
-#: Names :func:`load_dataset` knows, with their input kind.
-DATASETS = {
-    "telescope": "table",
-    "employee": "table",
-    "mr": "text",
-    "sigmoid": "table",
-    "ibal": "table",
-}
+#: Names :func:`load_dataset` knows, with their input kind (skactive.datasets' registry).
+DATASETS = _datasets.named_datasets()
 
 
 @dataclass
@@ -122,23 +116,11 @@ def load_dataset(name, *, data_home=None, n_samples=None, random_state=0):
     (19020, 'table')
     """
     key = str(name).strip().lower()
-    if key == "telescope":
-        X, y = _datasets.load_telescope(return_X_y=True)
-        return Dataset("telescope", X, y)
-    if key == "employee":
-        X, y = _datasets.load_employee(data_home, return_X_y=True)
-        return Dataset("employee", X.astype(np.float64), y)
-    if key == "mr":
-        X, y = _datasets.load_mr(data_home, return_X_y=True)
-        return Dataset("mr", X, y, input_kind="text")
-    if key == "sigmoid":
-        X, y = _datasets.make_sigmoid(10_000 if n_samples is None else n_samples,
+    X, y, kind = _datasets.load_named(key, data_home=data_home, n_samples=n_samples,
                                       random_state=random_state)
-        return Dataset("sigmoid", X, y)
-    if key == "ibal":
-        X, y = _datasets.make_ibal(random_state=random_state)
-        return Dataset("ibal", X, y)
-    raise ValueError(f"Unknown data set {name!r}; choose from: {', '.join(DATASETS)}.")
+    if key == "employee":  # the DAMI paper's protocol: the category codes as numbers
+        X = X.astype(np.float64)
+    return Dataset(key, X, y, input_kind=kind)
 
 
 def dataset_from_table(path, target, *, drop=None, sep=None, encoding="utf-8", name=None,

@@ -1,11 +1,13 @@
 """The practitioner's path: a labeled file and a pool file in, the rows to label next out."""
 
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..datasets import DataNotice
 from ..datasets import iter_lines as _iter_lines
 from ..datasets import read_text as _read_text
 from ..datasets import sniff_separator as _sniff_sep
@@ -17,7 +19,26 @@ from ..strategies import get_strategy
 from ..strategies import seeded_strategy as _seed_strategy
 
 
-def _read_pool_table(path, columns, *, target, sep, encoding):
+def _unlabeled_rows(pool, target, path):
+    """Positions of the pool rows without a label: a filled target cell is not asked again."""
+    if target not in pool.columns:
+        return np.arange(len(pool))
+    cells = pool[target]
+    labeled = (cells.notna() & (cells.astype(str).str.strip() != "")).to_numpy()
+    if labeled.all():
+        raise ValueError(f"Every row of the pool file {path} already has a label in its "
+                         f"{target!r} column: there is nothing left to choose from. Pass "
+                         "include_labeled=True to choose among them anyway.")
+    if labeled.any():
+        warnings.warn(
+            f"{path}: {int(labeled.sum())} of {len(pool)} rows already have a label in "
+            f"{target!r}; they are not proposed again (move them to the labeled file to train "
+            "on them, or pass include_labeled=True to propose them).", DataNotice,
+            stacklevel=3)
+    return np.flatnonzero(~labeled)
+
+
+def _read_pool_table(path, columns, *, target, sep, encoding, decimal=None):
     """The pool table's rows, checked to hold the labeled table's feature columns."""
     text = _read_text(path, encoding)
     if not text.strip():
@@ -25,7 +46,8 @@ def _read_pool_table(path, columns, *, target, sep, encoding):
                          "choose from.")
     sep = _sniff_sep(path, text) if sep is None else sep
     try:
-        pool = pd.read_csv(io.StringIO(text), sep=sep, skip_blank_lines=True)
+        pool = pd.read_csv(io.StringIO(text), sep=sep, skip_blank_lines=True,
+                           decimal=decimal or ".")
     except pd.errors.ParserError as exc:
         raise ValueError(f"{path} is not a well-formed table with sep={sep!r}: {exc}") from None
     pool.columns = [str(c) for c in pool.columns]
@@ -51,7 +73,8 @@ def _read_pool_text(path, encoding):
 
 
 def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="entropy", n=10,
-               model="auto", model_params=None, seed=0, sep=None, encoding="utf-8"):
+               model="auto", model_params=None, seed=0, sep=None, encoding="utf-8",
+               keep_columns=None, decimal=None, merge_label_case=False, include_labeled=False):
     """Train on a labeled file and pick the ``n`` rows of a pool file to label next.
 
     Parameters
@@ -117,15 +140,21 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
         dataset = dataset_from_text(labeled, encoding=encoding)
         lines, X_pool = _read_pool_text(pool, encoding)
         shown = pd.DataFrame({"line": lines, "text": X_pool})
+        candidates = np.arange(len(X_pool))
     else:
         if not target:
             raise ValueError("A labeled table needs target=COLUMN (--target), the label column.")
         if isinstance(labeled, (list, tuple)):
             raise ValueError("Give one labeled table (several files only with text).")
-        dataset = dataset_from_table(labeled, target, drop=drop, sep=sep, encoding=encoding)
+        dataset = dataset_from_table(labeled, target, drop=drop, sep=sep, encoding=encoding,
+                                     keep_columns=keep_columns, decimal=decimal,
+                                     merge_label_case=merge_label_case)
         columns = list(dataset.X.columns)
-        shown = _read_pool_table(Path(pool), columns, target=target, sep=sep, encoding=encoding)
-        X_pool = shown[columns]
+        shown = _read_pool_table(Path(pool), columns, target=target, sep=sep, encoding=encoding,
+                                 decimal=decimal)
+        candidates = (np.arange(len(shown)) if include_labeled
+                      else _unlabeled_rows(shown, target, pool))
+        X_pool = shown[columns].iloc[candidates]
         shown = shown.drop(columns=[c for c in [target] if c in shown.columns])
     check_strategy_applicable(  # before training: a strategy that cannot run here is refused
         get_strategy(strategy), input_kind="text" if text else "table", name=strategy,
@@ -152,9 +181,9 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
                   and type(chooser).query is ScoreBasedStrategy.query)
     score = (np.asarray(metrics, dtype=float) if ranks_rows and metrics is not None
              else np.full(len(idx), np.nan))
-    picks = pd.DataFrame({"rank": np.arange(1, len(idx) + 1), "pool_row": idx, "score": score,
-                          "predicted": learner.predict(rows)})
-    shown = shown.iloc[idx].reset_index(drop=True)
+    picks = pd.DataFrame({"rank": np.arange(1, len(idx) + 1), "pool_row": candidates[idx],
+                          "score": score, "predicted": learner.predict(rows)})
+    shown = shown.iloc[candidates[idx]].reset_index(drop=True)
     # the pool's own columns keep their values under a new name where they clash with ours
     taken = set(picks.columns) | set(shown.columns)
     renamed = []

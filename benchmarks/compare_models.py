@@ -1,0 +1,106 @@
+"""Random-sampling learning curves of skactive's models against scikit-learn baselines.
+
+Which model is worth querying for? Each model is trained on random labeled subsets of the
+training split (the runner's protocol: stratified 70/10/20 split, seeded per repeat) and scored
+on the test split, for several labeled fractions. Prints one line per (data set, model,
+fraction) with the mean and standard deviation of the test AUC (two classes) or accuracy over
+repeats, and the mean fit time.
+
+    python benchmarks/compare_models.py --data-home ../shared/datasets --repeats 5 \
+        > docs/results/models.txt
+"""
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, roc_auc_score
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier as SklearnMLP
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from skactive import MLPClassifier
+from skactive.datasets import load_employee, load_telescope
+
+
+def _tables(data_home):
+    X, y = load_telescope(return_X_y=True)
+    yield "telescope", X, y, "numeric"
+    if data_home:
+        X, y = load_employee(data_home, return_X_y=True)
+        yield "employee", np.asarray(X), np.asarray(y), "categorical"
+
+
+def _models(kind, seed):
+    """name -> unfitted estimator; categorical tables are one-hot encoded (rare codes pooled)."""
+    if kind == "categorical":
+        def pre():
+            return OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=5,
+                                 sparse_output=False)
+    else:
+        def pre():
+            return StandardScaler()
+    mlp = dict(random_state=seed)
+    models = {
+        "skactive MLP (16, 8) default": make_pipeline(pre(), MLPClassifier(**mlp)),
+        "skactive MLP (16, 8) dropout 0.5": make_pipeline(pre(), MLPClassifier(dropout=0.5,
+                                                                               **mlp)),
+        "skactive MLP (64, 32) dropout 0.1": make_pipeline(
+            pre(), MLPClassifier((64, 32), dropout=0.1, **mlp)),
+        "skactive MLP (64, 32) dropout 0.1 wd 1e-4 lr 3e-3": make_pipeline(
+            pre(), MLPClassifier((64, 32), dropout=0.1, weight_decay=1e-4, learning_rate=3e-3,
+                                 **mlp)),
+        "sklearn MLPClassifier (100,)": make_pipeline(
+            pre(), SklearnMLP(early_stopping=False, max_iter=300, random_state=seed)),
+        "sklearn HistGradientBoosting": make_pipeline(
+            pre(), HistGradientBoostingClassifier(random_state=seed)),
+    }
+    return models
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-home", default=None)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--fractions", default="0.02,0.06,0.14,0.3,0.5,1.0")
+    parser.add_argument("--datasets", default="telescope,employee")
+    args = parser.parse_args(argv)
+    fractions = [float(f) for f in args.fractions.split(",")]
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    print("dataset | model | labeled fraction | n_labeled | score mean | score std | fit s")
+    for name, X, y, kind in _tables(args.data_home):
+        if name not in args.datasets.split(","):
+            continue
+        results = {}
+        for repeat in range(args.repeats):
+            X_train, X_test, y_train, y_test = train_test_split(
+                X, y, test_size=0.2, stratify=y, random_state=repeat)
+            X_train, _, y_train, _ = train_test_split(
+                X_train, y_train, test_size=0.125, stratify=y_train, random_state=repeat)
+            order = np.random.RandomState(repeat).permutation(len(y_train))
+            for fraction in fractions:
+                n = max(10, int(round(fraction * len(y_train))))
+                idx = order[:n]
+                for model_name, model in _models(kind, repeat).items():
+                    start = time.perf_counter()
+                    model.fit(X_train[idx], y_train[idx])
+                    seconds = time.perf_counter() - start
+                    proba = model.predict_proba(X_test)
+                    if proba.shape[1] == 2:
+                        score = roc_auc_score(y_test, proba[:, 1])
+                    else:
+                        score = accuracy_score(y_test, model.classes_[proba.argmax(1)])
+                    results.setdefault((model_name, fraction, n), []).append((score, seconds))
+        for (model_name, fraction, n), values in results.items():
+            scores, seconds = np.array(values).T
+            print(f"{name} | {model_name} | {fraction:g} | {n} | {scores.mean():.4f} | "
+                  f"{scores.std(ddof=1) if len(scores) > 1 else 0:.4f} | {seconds.mean():.2f}",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
