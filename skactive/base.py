@@ -3,8 +3,9 @@
 :class:`BaseNeuralClassifier` turns a torch module into a scikit-learn classifier trained by a
 skorch :class:`~skorch.NeuralNetClassifier`: input validation, label encoding, seeding, thread
 control and batched inference live here once. A subclass says how to validate its input
-(``_validate_training_data`` / ``_validate_input``) and which module to build
-(``_build_module``); everything else is shared by the table and text models.
+(``_validate_training_data`` / ``_validate_input``), what it learns about its input before
+training (``_fit_input_encoding``: the text models' vocabulary and word vectors) and which
+module to build (``_build_module``); everything else is shared by the table and text models.
 """
 
 import copy
@@ -87,7 +88,8 @@ class BaseNeuralClassifier(VersionedPickleMixin, ClassifierMixin, BaseEstimator)
 
     Not meant to be used directly: see :class:`skactive.MLPClassifier`. Subclasses set their
     parameters in ``__init__`` (including every one read below) and implement
-    ``_validate_training_data``, ``_validate_input`` and ``_build_module``.
+    ``_validate_training_data``, ``_validate_input`` and ``_build_module`` (and, when they
+    learn an input encoding, ``_fit_input_encoding``).
     """
 
     #: dtype of the public ``predict``/``predict_proba``: float64 makes a prediction independent
@@ -97,6 +99,10 @@ class BaseNeuralClassifier(VersionedPickleMixin, ClassifierMixin, BaseEstimator)
     _inference_batch_size = 8192
 
     # ----------------------------------------------------------------- subclass hooks
+    def _fit_input_encoding(self, X):
+        """Learn how inputs become network inputs (text: vocabulary, word vectors); return X."""
+        return X
+
     def _validate_training_data(self, X, y):  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -152,6 +158,7 @@ class BaseNeuralClassifier(VersionedPickleMixin, ClassifierMixin, BaseEstimator)
         self._check_training_params()
         X, y = self._validate_training_data(X, y)
         check_classification_targets(y)
+        X = self._fit_input_encoding(X)
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError(

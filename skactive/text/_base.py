@@ -146,7 +146,11 @@ class BaseTextClassifier(BaseNeuralClassifier):
         if len(y) != len(texts):
             raise ValueError(f"X has {len(texts)} texts but y has {len(y)} labels; give one "
                              "label per text.")
-        tokens = [tokenize(t) for t in texts]
+        return [tokenize(t) for t in texts], y
+
+    def _fit_input_encoding(self, tokens):
+        # Word vectors (word2vec trained here, or given) and the vocabulary are learned from
+        # the training texts: fitting, not validation, so it lives in its own hook.
         seed = derive_seed(self.random_state)
         self.embedding_ = resolve_embedding(
             self.embedding, tokens, vector_size=self.embedding_dim, min_count=self.min_count,
@@ -157,7 +161,7 @@ class BaseTextClassifier(BaseNeuralClassifier):
         else:  # the embedding's own words, in its row order
             self.vocabulary_ = {w: i + N_SPECIAL for w, i in sorted(
                 self.embedding_.vocabulary_.items(), key=lambda item: item[1])}
-        return encode(tokens, self.vocabulary_, self.max_length), y
+        return encode(tokens, self.vocabulary_, self.max_length)
 
     def _validate_input(self, X):
         check_is_fitted(self, "vocabulary_")
