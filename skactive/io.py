@@ -29,6 +29,7 @@ skorch ``net_`` comes back with its module weights and training history; the opt
 is not saved (``fit`` always trains a new network).
 """
 
+import collections
 import hashlib
 import io as _io
 import json
@@ -137,6 +138,8 @@ class _Writer:
             return obj
         if isinstance(obj, np.generic):
             return self._scalar(obj, path)
+        if isinstance(obj, collections.UserList):  # e.g. scikit-learn 1.5's remainder columns
+            obj = list(obj)
         if isinstance(obj, list):
             if obj and all(type(v) is str for v in obj):  # texts: JSON lines
                 key = self._key("s", self.strings)
