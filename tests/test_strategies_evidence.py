@@ -163,3 +163,22 @@ def test_albl_needs_the_labeled_set():
     X, y = make_classification(n_samples=60, random_state=0)
     with pytest.raises(TypeError, match="labeled set"):
         ActiveLearningByLearning(["margin"])(LogisticRegression().fit(X, y), X, n_instances=2)
+
+
+def test_runner_refuses_to_resume_a_curve_of_a_stateful_strategy(tmp_path):
+    from skactive.datasets import make_sigmoid
+    from skactive.experiment import Dataset, run_experiment
+    from skactive.strategies import ActiveLearningByLearning
+
+    assert ActiveLearningByLearning.stateful and not RandomMixture.stateful
+    X, y = make_sigmoid(300, random_state=0)
+    data = Dataset("sigmoid", X, y)
+    settings = dict(initial=0.1, step=0.1, model_params={"max_epochs": 3}, progress=False,
+                    out=tmp_path / "run")
+    run_experiment(data, ["random", "albl"], until=0.3, **settings)
+    # extending the curves would restart albl's bandit part way: refused, naming it
+    with pytest.raises(ValueError, match="the strategy 'albl' keeps state between its queries"):
+        run_experiment(data, ["random", "albl"], until=0.5, resume=True, **settings)
+    # the stateless strategies extend as usual
+    results = run_experiment(data, ["random"], until=0.5, resume=True, **settings)
+    assert results[results["strategy"] == "random"]["round"].max() == 4

@@ -206,6 +206,13 @@ def plan_tasks(datasets, strategies, model_names, *, model, model_params, repeat
                 finished += last + 1
                 if last + 1 >= len(counts):
                     continue
+                if last >= 0 and getattr(strategy, "stateful", False):
+                    raise ValueError(
+                        f"Cannot resume {key}: the strategy {sname!r} keeps state between its "
+                        "queries that a resume cannot restore, so the rest of its curve would "
+                        "differ from an uninterrupted run's. Run it again in another output "
+                        "folder (the other strategies resume as usual)."
+                    )
                 labeled = _replay(records, key, last, labeled_path) if last >= 0 else None
                 if labeled is not None:
                     check_replayed_positions(labeled, len(train), key, labeled_path)

@@ -36,7 +36,9 @@ class ActiveLearningByLearning(QueryStrategy):
     ``exploration``.
 
     The strategy keeps this state between queries (``log_weights_``, ``n_queries_``): use
-    one object per labeling loop, and :func:`~sklearn.base.clone` it to start afresh. It
+    one object per labeling loop, and :func:`~sklearn.base.clone` it to start afresh (the
+    experiment runner clones it for each learning curve, and refuses to resume a curve part
+    way, since the state cannot be restored). It
     reads the labels of its earlier batches from the learner's labeled set (rows are matched
     by value), so it needs an ``ActiveLearner`` (skactive's or modAL's).
 
@@ -101,6 +103,7 @@ class ActiveLearningByLearning(QueryStrategy):
     """
 
     needs_labeled_set = True
+    stateful = True
 
     def __init__(self, strategies=("margin", "coreset", "badge"), exploration=0.2,
                  random_state=None):

@@ -179,7 +179,9 @@ class QueryStrategy(BaseEstimator):
     - ``needs_labeled_set``: reads the learner's labeled set (a bare classifier is refused
       with a TypeError);
     - ``needs_dropout``: samples the model's dropout layers (MC dropout);
-    - ``input_kinds``: the kinds of input it reads, ``'table'`` and/or ``'text'``.
+    - ``input_kinds``: the kinds of input it reads, ``'table'`` and/or ``'text'``;
+    - ``stateful``: it learns from its own earlier queries (fitted state kept between calls),
+      so a run cannot be resumed part way through its curve.
 
     Examples
     --------
@@ -201,6 +203,8 @@ class QueryStrategy(BaseEstimator):
     needs_dropout = False
     #: The kinds of input the strategy reads.
     input_kinds = ("table", "text")
+    #: The strategy keeps state between queries (so a resumed curve would differ).
+    stateful = False
 
     def __call__(self, classifier, X_pool, n_instances=1, **kwargs):
         # Resolved once here: the strategy and its readouts see one ModelView, never a learner.
