@@ -68,7 +68,7 @@ def test_public_api():
         "DataNotice", "get_data_home", "load_employee", "load_mr", "load_table",
         "load_telescope",
         "load_text", "make_ibal", "make_sigmoid", "make_table_preprocessor",
-        "read_text", "iter_lines", "sniff_separator", "load_named", "named_datasets",
+        "read_text", "iter_lines", "sniff_separator", "load_named", "named_datasets", "identifier_columns",
     }  # fmt: skip
     assert set(datasets.__all__) == expected
     assert all(callable(getattr(datasets, name)) for name in expected)

@@ -399,3 +399,24 @@ def test_resume_after_the_file_was_edited(tmp_path):
         paths = session.export(model=False)
     exported = pd.read_csv(paths["data"], keep_default_na=False)
     assert len(exported) == 119 and (exported["y"] != "").sum() == 14
+
+
+def test_one_file_reader_names_an_identifier_column_and_the_flag(tmp_path):
+    import warnings
+
+    from skactive.datasets import DataNotice
+    from skactive.labeling import RowsFile
+
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({"event": np.arange(1000, 1040), "a": rng.normal(size=40),
+                          "kind": ["x", "y"] * 10 + [None] * 20})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        RowsFile(tmp_path / "t.csv", target="kind")
+    notices = [str(w.message) for w in caught if issubclass(w.category, DataNotice)]
+    assert len(notices) == 1 and "['event']" in notices[0] and "--id event" in notices[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataNotice)  # with --id: no notice
+        rows = RowsFile(tmp_path / "t.csv", target="kind", id_column="event")
+    assert "event" not in rows.X.columns

@@ -29,6 +29,7 @@ _LAZY = {
     "make_ibal": "._synthetic",
     "make_sigmoid": "._synthetic",
     "load_table": "._table",
+    "identifier_columns": "._table",
     "make_table_preprocessor": "._table",
     "sniff_separator": "._table",
     "load_text": "._text",
@@ -38,6 +39,7 @@ _LAZY = {
 
 __all__ = [
     "DataNotice",
+    "identifier_columns",
     "get_data_home",
     "iter_lines",
     "load_employee",

@@ -14,7 +14,7 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 # paying for it (the command line answers such errors at once)
 from ._base import _OPENERS, DataNotice, read_text
 
-__all__ = ["load_table", "make_table_preprocessor"]
+__all__ = ["identifier_columns", "load_table", "make_table_preprocessor"]
 
 
 def _table_suffix(path):
@@ -124,8 +124,33 @@ def _list_text(columns):
     return "[" + ", ".join(repr(c) for c in columns) + "]"
 
 
-def _id_like_columns(X):
-    """Feature columns with a distinct value in every row that look like identifiers."""
+def identifier_columns(X):
+    """Find the columns of a table that look like row identifiers rather than features.
+
+    A column qualifies when the table has at least :data:`MIN_ROWS_FOR_ID` rows and the column
+    has a distinct, non-missing value in every row and is text (unique text is an id or free
+    text, never a category), or whole numbers named like an id (``id``, ``user_id``,
+    ``orderKey``...) or counting the rows (consecutive integers). :func:`load_table` leaves
+    such columns out of the features unless asked to keep them.
+
+    Parameters
+    ----------
+    X : DataFrame
+        The feature columns.
+
+    Returns
+    -------
+    list of str
+        The identifier-like columns, in table order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skactive.datasets import identifier_columns
+    >>> X = pd.DataFrame({"row": range(30), "age": [20, 30, 40] * 10})
+    >>> identifier_columns(X)
+    ['row']
+    """
     found = []
     if len(X) < MIN_ROWS_FOR_ID:
         return found
@@ -496,7 +521,7 @@ def _table_from_frame(frame, path, target, drop, keep, sep, merge_label_case, re
             f"all {len(y)} rows; classification needs at least two. Check the target name."
         )
     feature_names = [c for c in columns if c != target and c not in drop]
-    ids = [c for c in _id_like_columns(frame[feature_names]) if c not in keep]
+    ids = [c for c in identifier_columns(frame[feature_names]) if c not in keep]
     if ids and len(ids) < len(feature_names):
         feature_names = [c for c in feature_names if c not in ids]
         warnings.warn(

@@ -11,11 +11,14 @@ appended rows.
 import csv
 import hashlib
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+from ..datasets import DataNotice, identifier_columns
 
 
 def _decode(path, encoding):
@@ -182,6 +185,15 @@ class RowsFile:
             raise ValueError(f"{self.path} has no feature columns besides {self.target!r}.")
         self.columns = list(self.raw.columns)
         X = typed[features].copy()
+        if self.id_column is None:
+            ids = identifier_columns(X)
+            if ids:  # a row id as a feature teaches the model nothing; say so, with the flag
+                warnings.warn(
+                    f"{self.path}: column{'s' if len(ids) > 1 else ''} {ids} "
+                    f"{'have' if len(ids) > 1 else 'has'} a distinct value in every row, like "
+                    f"an identifier, and {'are' if len(ids) > 1 else 'is'} used as a feature; "
+                    f"pass --id {ids[0]} to key rows by it and leave it out of the features.",
+                    DataNotice, stacklevel=2)
         categorical = []
         for column in features:
             if is_bool_dtype(X[column]) or not is_numeric_dtype(X[column]):
