@@ -25,10 +25,7 @@ LAYERS = {
     "cli": 7, "__main__": 7,
 }
 #: Imports that knowingly break the rules, each with its reason.
-EXCEPTIONS = {
-    # query_pool moved to skactive.labeling; experiment keeps the old name as a lazy alias
-    ("skactive.experiment", "skactive.labeling"),
-}
+EXCEPTIONS = set()
 
 
 def _module_name(path):

@@ -54,7 +54,6 @@ __all__ = [
     "model_has_dropout",
     "model_names",
     "pairwise_matrix",
-    "query_pool",  # moved to skactive.labeling; kept importable from here
     "query_times",
     "read_results",
     "resolve_model_name",
@@ -65,12 +64,3 @@ __all__ = [
     "split_indices",
     "write_report",
 ]
-
-
-def __getattr__(name):
-    # query_pool moved to skactive.labeling, which imports this package: resolved on first use
-    if name == "query_pool":
-        from ..labeling import query_pool
-
-        return query_pool
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -56,8 +56,8 @@ class ModelView:
     >>> view = model_view(ActiveLearner(LogisticRegression(), X_training=X, y_training=y))
     >>> type(view.estimator).__name__, view.input_kind, view.X_labeled.shape
     ('LogisticRegression', 'table', (50, 4))
-    >>> view.predict_proba(X[:2]).shape
-    (2, 2)
+    >>> view.transformed(X[:2]).shape
+    (2, 4)
     """
 
     __slots__ = ("estimator", "transform", "X_labeled", "y_labeled", "input_kind")
@@ -77,12 +77,6 @@ class ModelView:
     def transformed(self, X):
         """``X`` as the final estimator reads it (a Pipeline's earlier steps applied)."""
         return X if self.transform is None else self.transform(X)
-
-    def predict_proba(self, X):
-        """Class probabilities of ``X``; see :func:`skactive.readouts.predict_proba`."""
-        from ._forward import predict_proba  # the forward readouts build on this module
-
-        return predict_proba(self, X)
 
     def __repr__(self):
         return (f"ModelView({type(self.estimator).__name__}, input_kind={self.input_kind!r}, "

@@ -5,6 +5,7 @@ import hashlib
 import numpy as np
 from sklearn.utils import check_random_state
 
+from .. import readouts
 from ..utils import derive_seed, take_rows
 from ._base import QueryStrategy, check_query_size
 from ._mixture import resolve_strategy
@@ -170,7 +171,8 @@ class ActiveLearningByLearning(QueryStrategy):
         chosen = rng.choice(n_pool, size=n_instances, replace=False, p=q).astype(np.intp)
         rows = take_rows(X_pool, chosen)
         estimator = classifier.estimator
-        predicted = np.asarray(estimator.classes_)[classifier.predict_proba(rows).argmax(axis=1)]
+        proba = readouts.predict_proba(classifier, rows)
+        predicted = np.asarray(estimator.classes_)[proba.argmax(axis=1)]
         pending.append({
             "keys": _row_keys(rows),
             "predicted": predicted,
