@@ -182,3 +182,15 @@ def test_runner_refuses_to_resume_a_curve_of_a_stateful_strategy(tmp_path):
     # the stateless strategies extend as usual
     results = run_experiment(data, ["random"], until=0.5, resume=True, **settings)
     assert results[results["strategy"] == "random"]["round"].max() == 4
+
+
+def test_albl_reward_reads_the_latest_label_of_a_row_taught_twice():
+    from skactive.strategies._albl import ActiveLearningByLearning as ALBL
+    from skactive.strategies._albl import _row_keys
+
+    X_labeled = np.array([[1.0, 2.0], [3.0, 4.0], [1.0, 2.0]])
+    y_labeled = np.array([0, 1, 1])  # row [1, 2] relabeled 0 -> 1
+    record = {"keys": _row_keys(np.array([[1, 2], [3, 4], [9, 9]])),  # ints match floats
+              "predicted": np.array([1, 0, 1]), "inclusion": np.array([0.5, 0.25, 1.0])}
+    # rows [1, 2] (label 1, right, weight 2) and [3, 4] (label 1, wrong, weight 4); [9, 9] unseen
+    assert ALBL._importance_weighted_accuracy(record, X_labeled, y_labeled) == pytest.approx(2 / 6)

@@ -1,8 +1,7 @@
 """Active Learning by Learning (Hsu and Lin 2015): a bandit that learns which strategy to follow."""
 
-import hashlib
-
 import numpy as np
+import pandas as pd
 from sklearn.utils import check_random_state
 
 from .. import readouts
@@ -12,15 +11,12 @@ from ._mixture import resolve_strategy
 
 
 def _row_keys(rows):
-    """One hashable key per row, equal for equal rows whatever their container."""
-    if hasattr(rows, "to_numpy"):
-        rows = rows.to_numpy()
-    rows = np.asarray(rows)
-    if rows.dtype.kind in "biuf":
-        flat = np.ascontiguousarray(rows.reshape(len(rows), -1), dtype=np.float64)
-        return [hashlib.sha1(row.tobytes()).hexdigest() for row in flat]
-    return [hashlib.sha1(repr(row.tolist() if hasattr(row, "tolist") else row).encode())
-            .hexdigest() for row in rows]
+    """One 64-bit hash per row, equal for equal rows whatever their container (vectorised)."""
+    values = rows.to_numpy() if hasattr(rows, "to_numpy") else np.asarray(rows)
+    if values.dtype.kind in "biuf":
+        values = values.astype(np.float64)  # 3 and 3.0 are the same row
+    frame = pd.DataFrame(values.reshape(len(values), -1))
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
 
 
 class ActiveLearningByLearning(QueryStrategy):
@@ -193,11 +189,15 @@ class ActiveLearningByLearning(QueryStrategy):
     @staticmethod
     def _importance_weighted_accuracy(record, X_labeled, y_labeled):
         """Accuracy on the labeled rows of ``record``'s batch, weighted by 1 / inclusion."""
-        labels = dict(zip(_row_keys(X_labeled), np.asarray(y_labeled)))
-        found = [i for i, key in enumerate(record["keys"]) if key in labels]
-        if not found:
+        y_labeled = np.asarray(y_labeled)
+        # the latest label of each distinct labeled row, found by binary search
+        keys, last = np.unique(_row_keys(X_labeled)[::-1], return_index=True)
+        batch = record["keys"]
+        pos = np.minimum(np.searchsorted(keys, batch), len(keys) - 1)
+        found = np.flatnonzero(keys[pos] == batch)
+        if not len(found):
             return None
-        truth = np.asarray([labels[record["keys"][i]] for i in found])
+        truth = y_labeled[::-1][last[pos[found]]]
         correct = record["predicted"][found] == truth
         weights = 1.0 / record["inclusion"][found]
         return float(np.sum(weights * correct) / np.sum(weights))

@@ -1,11 +1,10 @@
 """A strategy mixed with a share of uniformly random picks."""
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from ..utils import derive_seed
-from ._base import QueryStrategy, check_query_size
+from ._base import QueryStrategy, check_query_size, seeded_strategy
 
 
 def _declared(strategy, name, default):
@@ -31,11 +30,7 @@ def resolve_strategy(strategy, random_state):
             f"strategy must be a strategy name such as 'entropy' or a strategy object, got "
             f"{type(strategy).__name__}."
         )
-    if hasattr(strategy, "get_params"):
-        strategy = clone(strategy)
-        if "random_state" in strategy.get_params(deep=False):
-            strategy.set_params(random_state=random_state)
-    return strategy
+    return seeded_strategy(strategy, random_state)
 
 
 class RandomMixture(QueryStrategy):
