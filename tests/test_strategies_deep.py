@@ -78,26 +78,26 @@ def test_bald_is_the_formula_on_the_explicit_samples(learner, data):
                   for t in range(T)]
         expected[i] = max(h_mean - np.mean(h_each), 0.0)
     scores = BALD(n_passes=8, random_state=5).score_samples(learner, X)
-    np.testing.assert_allclose(scores, expected, rtol=1e-6, atol=1e-9)
+    # p log p is summed from float32 probabilities: ~1e-7 absolute (H[mean] - mean H cancels)
+    np.testing.assert_allclose(scores, expected, rtol=1e-6, atol=1e-7)
     assert scores.max() > 0.01  # the passes disagree somewhere
     idx, metrics = BALD(n_passes=8, random_state=5)(learner, X, n_instances=10)
     np.testing.assert_array_equal(idx, top_n(expected, 10))
-    np.testing.assert_allclose(metrics, expected[idx], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(metrics, expected[idx], rtol=1e-6, atol=1e-7)
 
 
-def test_bald_slices_large_pools_reproducibly(learner, data, monkeypatch):
+def test_bald_slices_large_pools_without_changing_the_scores(learner, data, monkeypatch):
     X = pool(data)
     whole = BALD(n_passes=4, random_state=0).score_samples(learner, X)
     monkeypatch.setattr(_bald, "MC_BUDGET", 4 * 3 * 50)  # slices of 50 rows
     sliced = BALD(n_passes=4, random_state=0).score_samples(learner, X)
-    np.testing.assert_array_equal(sliced, BALD(n_passes=4, random_state=0).score_samples(
-        learner, X))
-    rng = np.random.RandomState(0)  # slice s is seeded by the s-th draw from random_state
-    first = readouts.mc_dropout_probas(learner, X[:50], n_passes=4, random_state=rng)
-    second = readouts.mc_dropout_probas(learner, X[50:100], n_passes=4, random_state=rng)
-    np.testing.assert_allclose(sliced[:100], mutual_information(
-        np.concatenate([first, second], axis=1)), rtol=1e-12)
-    assert len(sliced) == len(X) and not np.allclose(sliced, whole)  # other masks, same law
+    # a row's dropout masks depend on the seed and its position only, not on the slices
+    np.testing.assert_array_equal(sliced, whole)
+    probas = readouts.mc_dropout_probas(learner, X[50:100], n_passes=4, random_state=0,
+                                        row_offset=50)
+    np.testing.assert_array_equal(sliced[50:100], mutual_information(probas))
+    other_seed = BALD(n_passes=4, random_state=1).score_samples(learner, X)
+    assert not np.allclose(other_seed, whole)
 
 
 def test_bald_without_dropout_says_so_and_checks_n_passes(data):

@@ -1,21 +1,27 @@
 """Forward readouts: logits, probabilities, penultimate features, BADGE's gradient embedding.
 
 Each runs the network on large slices of the pool (``batch_size`` rows, the classifier's
-inference batch by default), in float32, without gradients.
+inference batch by default), in float32, without gradients. The pool is read one chunk at a
+time (:func:`skactive.utils.iter_chunks`): a memory-mapped or dask pool is never copied whole,
+and a Pipeline's earlier steps transform one chunk at a time.
 """
 
 import numpy as np
 import torch
 
 from ..base import BaseNeuralClassifier, softmax
-from ._view import final_estimator, neural_view
+from ..utils import iter_chunks, num_samples
+from ._view import final_estimator, neural_chunks
 
-def _forward(estimator, X, fn, width, batch_size=None):
+
+def _forward(estimator, n, chunks, fn, width, batch_size=None):
     module = estimator.inference_module()
-    out = np.empty((len(X), width), dtype=np.float32)
+    out = np.empty((n, width), dtype=np.float32)
     with torch.no_grad(), estimator.threads():
-        for idx, xb in estimator.iter_input_batches(X, batch_size):
-            out[idx] = fn(module, xb).cpu().numpy()
+        for start, stop, X in chunks:
+            part = out[start:stop]
+            for idx, xb in estimator.iter_input_batches(X, batch_size):
+                part[idx] = fn(module, xb).cpu().numpy()
     return out
 
 
@@ -40,8 +46,9 @@ def logits(classifier, X, *, batch_size=None):
     >>> readouts.logits(clf, X).shape
     (100, 2)
     """
-    estimator, X = neural_view(classifier, X, "logits")
-    return _forward(estimator, X, lambda m, xb: m(xb), len(estimator.classes_), batch_size)
+    estimator, n, chunks = neural_chunks(classifier, X, "logits")
+    return _forward(estimator, n, chunks, lambda m, xb: m(xb), len(estimator.classes_),
+                    batch_size)
 
 
 def predict_proba(classifier, X, *, batch_size=None):
@@ -71,9 +78,16 @@ def predict_proba(classifier, X, *, batch_size=None):
     """
     estimator, transform = final_estimator(classifier)
     if not isinstance(estimator, BaseNeuralClassifier):
-        if transform is not None:
-            X = transform(X)
-        return np.asarray(estimator.predict_proba(X))
+        out = None
+        for start, stop, block in iter_chunks(X):
+            proba = np.asarray(estimator.predict_proba(
+                block if transform is None else transform(block)))
+            if out is None:
+                out = np.empty((num_samples(X),) + proba.shape[1:], dtype=proba.dtype)
+            out[start:stop] = proba
+        if out is None:  # an empty pool: the classifier says what is wrong with it
+            out = np.asarray(estimator.predict_proba(X if transform is None else transform(X)))
+        return out
     return softmax(logits(classifier, X, batch_size=batch_size))
 
 
@@ -102,9 +116,9 @@ def penultimate_features(classifier, X, *, batch_size=None):
     >>> readouts.penultimate_features(clf, X).shape
     (100, 8)
     """
-    estimator, X = neural_view(classifier, X, "penultimate_features")
+    estimator, n, chunks = neural_chunks(classifier, X, "penultimate_features")
     width = estimator.module_.head.in_features
-    return _forward(estimator, X, lambda m, xb: m.features(xb), width, batch_size)
+    return _forward(estimator, n, chunks, lambda m, xb: m.features(xb), width, batch_size)
 
 
 def features_and_logits(classifier, X, *, batch_size=None):
@@ -134,14 +148,14 @@ def features_and_logits(classifier, X, *, batch_size=None):
     >>> f.shape, z.shape
     ((100, 8), (100, 2))
     """
-    estimator, X = neural_view(classifier, X, "features_and_logits")
+    estimator, n, chunks = neural_chunks(classifier, X, "features_and_logits")
     d, k = estimator.module_.head.in_features, len(estimator.classes_)
 
     def both(m, xb):
         f = m.features(xb)
         return torch.cat([f, m.head(f)], dim=1)
 
-    out = _forward(estimator, X, both, d + k, batch_size)
+    out = _forward(estimator, n, chunks, both, d + k, batch_size)
     return out[:, :d], out[:, d:]
 
 

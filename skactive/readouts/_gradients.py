@@ -9,7 +9,7 @@ import torch
 
 from ..nets import TextNet
 from ._text import text_gradient_gram
-from ._view import batch_rows, check_target, model_view, neural_view
+from ._view import batch_rows, check_target, model_view, neural_chunks
 
 def input_gradients(classifier, X, *, target="logit", batch_size=None):
     """Gradient of the predicted class's score with respect to the input, per sample.
@@ -41,7 +41,7 @@ def input_gradients(classifier, X, *, target="logit", batch_size=None):
     """
     check_target(target)
     view = model_view(classifier)
-    estimator, X = neural_view(view, X, "input_gradients")
+    estimator, n, chunks = neural_chunks(view, X, "input_gradients")
     if view.input_kind == "text":
         raise TypeError(
             f"input_gradients differentiates numeric features, but {type(estimator).__name__} "
@@ -50,16 +50,20 @@ def input_gradients(classifier, X, *, target="logit", batch_size=None):
             "readouts.word_interpretations(clf, X) for DAMI's per-sentence representation."
         )
     module = estimator.inference_module()
-    out = np.empty(X.shape, dtype=np.float32)
+    out = None
     with estimator.threads():
-        for idx, xb in estimator.iter_input_batches(X, batch_size):
-            xb.requires_grad_(True)
-            z = module(xb)
-            if target == "proba":
-                z = torch.softmax(z, dim=1)
-            score = z.gather(1, z.argmax(dim=1, keepdim=True)).sum()
-            (grad,) = torch.autograd.grad(score, xb)
-            out[idx] = grad.cpu().numpy()
+        for start, stop, X in chunks:
+            if out is None:
+                out = np.empty((n,) + X.shape[1:], dtype=np.float32)
+            part = out[start:stop]
+            for idx, xb in estimator.iter_input_batches(X, batch_size):
+                xb.requires_grad_(True)
+                z = module(xb)
+                if target == "proba":
+                    z = torch.softmax(z, dim=1)
+                score = z.gather(1, z.argmax(dim=1, keepdim=True)).sum()
+                (grad,) = torch.autograd.grad(score, xb)
+                part[idx] = grad.cpu().numpy()
     return out
 
 
@@ -98,24 +102,28 @@ def expected_gradient_norms(classifier, X, *, batch_size=None):
     >>> egl.shape, bool((egl >= 0).all())
     ((100,), True)
     """
-    estimator, X = neural_view(classifier, X, "expected_gradient_norms")
+    estimator, n, chunks = neural_chunks(classifier, X, "expected_gradient_norms")
     module = estimator.inference_module()
     n_classes = len(estimator.classes_)
     eye = torch.eye(n_classes)
-    out = np.empty(len(X), dtype=np.float32)
-    gram_fn, values_per_row = _linear_gram(module, n_classes)
-    if isinstance(module, TextNet):  # exact per-position factorisation from its taps
-        gram_fn, values_per_row = text_gradient_gram(module, n_classes, X.shape[1])
-    if gram_fn is None:
-        gram_fn, values_per_row = _jacobian_gram(module, n_classes)
-    rows = batch_rows(estimator, batch_size, values_per_row)
+    out = np.empty(n, dtype=np.float32)
+    gram_fn = None
     with estimator.threads():
-        for idx, xb in estimator.iter_input_batches(X, rows):
-            z, gram = gram_fn(xb)
-            p = torch.softmax(z, dim=1)
-            r = p.unsqueeze(1) - eye.to(p)  # (B, y, K): p - onehot(y)
-            sq_norms = torch.einsum("byk,bkl,byl->by", r, gram, r).clamp_min(0)
-            out[idx] = (p * sq_norms.sqrt()).sum(dim=1).cpu().numpy()
+        for start, stop, X in chunks:
+            if gram_fn is None:  # the text factorisation needs the padded length
+                gram_fn, values_per_row = _linear_gram(module, n_classes)
+                if isinstance(module, TextNet):  # exact per-position factorisation from its taps
+                    gram_fn, values_per_row = text_gradient_gram(module, n_classes, X.shape[1])
+                if gram_fn is None:
+                    gram_fn, values_per_row = _jacobian_gram(module, n_classes)
+                rows = batch_rows(estimator, batch_size, values_per_row)
+            part = out[start:stop]
+            for idx, xb in estimator.iter_input_batches(X, rows):
+                z, gram = gram_fn(xb)
+                p = torch.softmax(z, dim=1)
+                r = p.unsqueeze(1) - eye.to(p)  # (B, y, K): p - onehot(y)
+                sq_norms = torch.einsum("byk,bkl,byl->by", r, gram, r).clamp_min(0)
+                part[idx] = (p * sq_norms.sqrt()).sum(dim=1).cpu().numpy()
     return out
 
 

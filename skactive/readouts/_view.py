@@ -12,7 +12,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseNeuralClassifier
-from ..utils import MEMORY_BUDGET_BYTES
+from ..utils import MEMORY_BUDGET_BYTES, iter_chunks, num_samples
 
 #: Upper bound on the float32 values a per-sample-gradient readout holds at once (256 MB).
 PER_SAMPLE_GRADIENT_BUDGET = MEMORY_BUDGET_BYTES // 4
@@ -188,14 +188,48 @@ def neural_view(classifier, X, readout="This readout"):
     dtype('float32')
     """
     estimator, transform = final_estimator(classifier)
+    _check_neural(estimator, readout)
+    if transform is not None:
+        X = transform(X)
+    return estimator, estimator.validate_input(X)
+
+
+def neural_chunks(classifier, X, readout="This readout"):
+    """The skactive network behind ``classifier`` and ``X`` validated for it, chunk by chunk.
+
+    Like :func:`neural_view`, but the pool is walked with :func:`skactive.utils.iter_chunks`:
+    a Pipeline's earlier steps and the validation run on one chunk at a time, so that a
+    memory-mapped or dask pool is never copied whole. Text is validated whole (the text
+    readouts sort the pool by length into batches).
+
+    Returns
+    -------
+    estimator : BaseNeuralClassifier
+    n_rows : int
+    chunks : iterator of (start, stop, X_valid)
+    """
+    estimator, transform = final_estimator(classifier)
+    _check_neural(estimator, readout)
+    n = num_samples(X)
+    if _input_kind(estimator) == "text" or n == 0:  # n == 0: validation says what is wrong
+        X_valid = estimator.validate_input(X if transform is None else transform(X))
+        return estimator, len(X_valid), iter([(0, len(X_valid), X_valid)])
+
+    def chunks():
+        for start, stop, block in iter_chunks(X):
+            if transform is not None:
+                block = transform(block)
+            yield start, stop, estimator.validate_input(block)
+
+    return estimator, n, chunks()
+
+
+def _check_neural(estimator, readout):
     if not isinstance(estimator, BaseNeuralClassifier):
         raise TypeError(
             f"{readout} needs a skactive neural classifier (MLPClassifier, TextCNNClassifier, "
             f"BiLSTMClassifier, or a Pipeline ending in one); got {type(estimator).__name__}."
         )
-    if transform is not None:
-        X = transform(X)
-    return estimator, estimator.validate_input(X)
 
 
 def labeled_set(classifier):

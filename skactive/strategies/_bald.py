@@ -1,12 +1,12 @@
 """BALD: Bayesian active learning by disagreement, with MC dropout."""
 
+import functools
 import numbers
 
 import numpy as np
-from sklearn.utils import check_random_state
 
 from .. import readouts
-from ..utils import MEMORY_BUDGET_BYTES, num_samples, take_rows
+from ..utils import MEMORY_BUDGET_BYTES, derive_seed, iter_chunks, num_samples
 from ._base import ScoreBasedStrategy
 
 #: Most float32 values of MC-dropout probabilities held at once (n_passes x rows x classes):
@@ -77,7 +77,11 @@ class BALD(ScoreBasedStrategy):
     The classifier needs dropout (for example ``MLPClassifier(dropout=0.2)``); without it every
     pass is the same and :func:`skactive.readouts.mc_dropout_probas` raises a ValueError
     instead of letting BALD rank noise. The pool is processed in slices holding at most
-    :data:`MC_BUDGET` probabilities, each slice seeded in turn from ``random_state``.
+    :data:`MC_BUDGET` probabilities. One seed is drawn from ``random_state`` per query (per
+    call of :meth:`score_samples`), and each table row's dropout masks depend on that seed
+    and the row's position only (see :func:`skactive.readouts.mc_dropout_probas`): on the CPU
+    the scores do not depend on the slices, the pool's chunks or the Dask workers that
+    computed them.
 
     See Also
     --------
@@ -104,10 +108,25 @@ class BALD(ScoreBasedStrategy):
     """
 
     needs_dropout = True
+    pointwise_scores = True
 
     def __init__(self, n_passes=20, random_state=None):
         self.n_passes = n_passes
         self.random_state = random_state
+
+    def _check_n_passes(self):
+        T = self.n_passes
+        if not isinstance(T, numbers.Integral) or isinstance(T, bool) or T < 1:
+            raise ValueError(f"n_passes must be a positive integer, got {T!r}.")
+        return int(T)
+
+    def _chunk_scorer(self):
+        # an int seeds the readout as it is (BALD(random_state=s) reads the masks of
+        # mc_dropout_probas(random_state=s)); None or a RandomState gives one draw per query
+        seed = self.random_state
+        if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
+            seed = derive_seed(seed)
+        return functools.partial(_bald_scores, n_passes=self._check_n_passes(), seed=int(seed))
 
     def score_samples(self, classifier, X_pool):
         """Mutual information of every pool sample (higher: query first).
@@ -116,25 +135,23 @@ class BALD(ScoreBasedStrategy):
         ----------
         classifier : ActiveLearner, modAL ActiveLearner, skactive classifier or Pipeline
             A network with dropout.
-        X_pool : array-like of shape (n_samples, n_features)
+        X_pool : array-like, memmap, dask array or pool object of shape (n_samples, n_features)
 
         Returns
         -------
         scores : ndarray of shape (n_samples,), float64
         """
-        T = self.n_passes
-        if not isinstance(T, numbers.Integral) or isinstance(T, bool) or T < 1:
-            raise ValueError(f"n_passes must be a positive integer, got {T!r}.")
-        rng = check_random_state(self.random_state)
-        n = num_samples(X_pool)
-        n_classes = len(readouts.final_estimator(classifier)[0].classes_)
-        step = max(1, MC_BUDGET // (T * n_classes))
-        if n <= step:  # one slice: the readout draws its seed from rng like any caller would
-            return mutual_information(
-                readouts.mc_dropout_probas(classifier, X_pool, n_passes=T, random_state=rng))
-        scores = np.empty(n, dtype=np.float64)
-        for start in range(0, n, step):
-            rows = take_rows(X_pool, np.arange(start, min(start + step, n)))
-            probas = readouts.mc_dropout_probas(classifier, rows, n_passes=T, random_state=rng)
-            scores[start:start + len(probas[0])] = mutual_information(probas)
-        return scores
+        return self._chunk_scorer()(readouts.model_view(classifier), X_pool, 0)
+
+
+def _bald_scores(view, X, start, *, n_passes, seed):
+    """Mutual information of rows ``start:start + len(X)`` of a pool, in MC-budget slices."""
+    n = num_samples(X)
+    n_classes = len(readouts.final_estimator(view)[0].classes_)
+    step = max(1, MC_BUDGET // (n_passes * n_classes))
+    scores = np.empty(n, dtype=np.float64)
+    for lo, hi, rows in iter_chunks(X, step):
+        probas = readouts.mc_dropout_probas(view, rows, n_passes=n_passes, random_state=seed,
+                                            row_offset=start + lo)
+        scores[lo:hi] = mutual_information(probas)
+    return scores

@@ -1,5 +1,6 @@
 """The query strategy protocol and the pieces every strategy shares."""
 
+import functools
 import numbers
 
 import numpy as np
@@ -7,6 +8,7 @@ from sklearn.base import BaseEstimator, clone
 
 from ..readouts import model_view
 from ..utils import num_samples
+from ._streaming import distributed_client, distributed_top_n, streamed_scores
 
 
 def check_query_size(X_pool, n_instances):
@@ -239,10 +241,29 @@ class QueryStrategy(BaseEstimator):
         raise NotImplementedError
 
 
+def _score_samples(strategy, view, X_chunk, start):
+    return strategy.score_samples(view, X_chunk)
+
+
 class ScoreBasedStrategy(QueryStrategy):
     """A strategy that scores every pool sample and takes the ``n_instances`` highest.
 
-    Subclasses implement :meth:`score_samples`.
+    Subclasses implement :meth:`score_samples`. A subclass whose score of a sample depends on
+    that sample and the model only (not on the rest of the pool) says so with
+    ``pointwise_scores = True``; its :meth:`query` then never holds the whole pool:
+
+    - an in-memory, memory-mapped or dask pool, or a pool object, is scored one chunk at a time
+      (:func:`skactive.utils.iter_chunks`, sized by the memory budget,
+      :func:`skactive.utils.chunk_budget`) into one score vector, then :func:`top_n`;
+    - a ``dask.array.Array`` with an active ``dask.distributed`` client (the client dask itself
+      would compute the array with: the default client) is scored on the workers: the fitted
+      model is sent to every worker once per query, each block is scored where it lives and
+      returns only its ``n_instances`` best (index, score) pairs, merged here in
+      :func:`top_n`'s order. The pool is never gathered, and the picks are those of the
+      in-process query, ties included. Opt out with ``dask.config.set(scheduler="threads")``
+      (the blocks are then computed and scored in this process, one at a time).
+
+    Text pools are scored whole (the text readouts sort the pool by length into batches).
 
     Examples
     --------
@@ -251,12 +272,17 @@ class ScoreBasedStrategy(QueryStrategy):
     >>> import numpy as np
     >>> from skactive.strategies import ScoreBasedStrategy
     >>> class LargestFirstFeature(ScoreBasedStrategy):
+    ...     pointwise_scores = True
     ...     def score_samples(self, classifier, X_pool):
     ...         return np.asarray(X_pool)[:, 0]
     >>> idx, scores = LargestFirstFeature()(None, np.array([[1.0], [3.0], [2.0]]), n_instances=2)
     >>> idx.tolist(), scores.tolist()
     ([1, 2], [3.0, 2.0])
     """
+
+    #: A sample's score depends on that sample and the model only, so :meth:`query` may score
+    #: the pool in chunks (and on Dask workers). False: ``score_samples`` sees the whole pool.
+    pointwise_scores = False
 
     def score_samples(self, classifier, X_pool):  # pragma: no cover - abstract
         """Informativeness of every pool sample; higher means query first.
@@ -272,8 +298,26 @@ class ScoreBasedStrategy(QueryStrategy):
         """
         raise NotImplementedError
 
+    def _chunk_scorer(self):
+        """A picklable ``scorer(view, X_chunk, start) -> scores``, fixed for one query.
+
+        Called once per query, before any chunk is scored: a strategy that draws random
+        numbers draws its seed here, so that every chunk (and every worker) uses the same.
+        """
+        return functools.partial(_score_samples, self)
+
     def query(self, classifier, X_pool, n_instances=1):
-        check_query_size(X_pool, n_instances)
-        scores = self.score_samples(classifier, X_pool)
+        n_pool, n_instances = check_query_size(X_pool, n_instances)
+        view = None if classifier is None else model_view(classifier)
+        if not self.pointwise_scores or (view is not None and view.input_kind == "text"):
+            scores = np.asarray(self.score_samples(classifier, X_pool))
+            query_idx = top_n(scores, n_instances)
+            return query_idx, scores[query_idx]
+        scorer = self._chunk_scorer()
+        client = distributed_client(X_pool)
+        if client is not None:
+            return distributed_top_n(client, scorer, view, X_pool, n_instances, top_n,
+                                     keep_labeled_set=self.needs_labeled_set)
+        scores = streamed_scores(scorer, view, X_pool, n_pool)
         query_idx = top_n(scores, n_instances)
         return query_idx, scores[query_idx]

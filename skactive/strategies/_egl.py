@@ -40,6 +40,8 @@ class EGL(ScoreBasedStrategy):
     ((5,), True)
     """
 
+    pointwise_scores = True
+
     def score_samples(self, classifier, X_pool):
         """Expected gradient length of every pool sample (higher: query first).
 

@@ -95,6 +95,8 @@ class LeastConfidence(ScoreBasedStrategy):
     (5,)
     """
 
+    pointwise_scores = True
+
     def score_samples(self, classifier, X_pool):
         return least_confidence(readouts.predict_proba(classifier, X_pool))
 
@@ -116,6 +118,8 @@ class MarginSampling(ScoreBasedStrategy):
     True
     """
 
+    pointwise_scores = True
+
     def score_samples(self, classifier, X_pool):
         return -margin(readouts.predict_proba(classifier, X_pool))
 
@@ -134,6 +138,8 @@ class EntropySampling(ScoreBasedStrategy):
     >>> bool((scores >= 0).all())
     True
     """
+
+    pointwise_scores = True
 
     def score_samples(self, classifier, X_pool):
         return entropy(readouts.predict_proba(classifier, X_pool))

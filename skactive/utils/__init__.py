@@ -3,6 +3,10 @@
 Every part of skactive imports these from here, never from the private modules.
 """
 
+from ._chunks import (
+    CHUNK_ROW_MULTIPLE, POOL_CHUNK_BYTES, chunk_budget, is_dask_array, is_pool_object, iter_chunks,
+    pool_chunk_rows,
+)
 from ._data import append_rows, num_samples, take_rows
 from ._distances import (
     DISTANCE_BLOCK_ELEMENTS, MEMORY_BUDGET_BYTES, MIN_BLOCK_ROWS, ROUND_OFF, block_rows, budget_rows,
@@ -20,6 +24,13 @@ __all__ = [
     "append_rows",
     "num_samples",
     "take_rows",
+    "CHUNK_ROW_MULTIPLE",
+    "POOL_CHUNK_BYTES",
+    "chunk_budget",
+    "is_dask_array",
+    "is_pool_object",
+    "iter_chunks",
+    "pool_chunk_rows",
     "check_int",
     "check_positive",
     "derive_seed",

@@ -4,6 +4,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import _safe_indexing
 
+from ._chunks import is_dask_array, is_pool_object
+
 
 def num_samples(X):
     """Number of rows of an array-like (including 1-D collections of text)."""
@@ -18,8 +20,37 @@ def num_samples(X):
 
 
 def take_rows(X, indices):
-    """Rows of ``X`` at integer ``indices``, in the container type of ``X``."""
-    return _safe_indexing(X, np.asarray(indices, dtype=np.intp), axis=0)
+    """Rows of ``X`` at integer ``indices``, in the container type of ``X``.
+
+    Only those rows are read from an out-of-core pool: a memory-mapped array gives a NumPy
+    array, a ``dask.array.Array`` the computed NumPy rows, and a pool object (see
+    :func:`iter_chunks`) its own ``X[indices]``; any other container (NumPy array, pandas
+    object, sparse matrix, list) keeps its type.
+
+    Parameters
+    ----------
+    X : array-like, memmap, dask array or pool object
+    indices : array-like of int
+
+    Returns
+    -------
+    rows : same container as ``X`` (NumPy for a memmap, a dask array or a pool object)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.utils import take_rows
+    >>> take_rows(np.arange(6).reshape(3, 2), [2, 0]).tolist()
+    [[4, 5], [0, 1]]
+    """
+    indices = np.asarray(indices, dtype=np.intp)
+    if is_dask_array(X):
+        return np.asarray(X[indices].compute())
+    if is_pool_object(X):
+        return np.asarray(X[indices])
+    if isinstance(X, np.memmap):
+        return np.asarray(X[indices])  # a copy of those rows, no longer tied to the file
+    return _safe_indexing(X, indices, axis=0)
 
 
 def append_rows(X, X_new):
