@@ -9,6 +9,7 @@ import scipy.stats
 from sklearn.utils import check_random_state
 
 from .. import readouts
+from ..utils import is_dask_array, is_pool_object, iter_chunks, num_samples
 from ._base import ScoreBasedStrategy, check_query_size
 
 
@@ -160,12 +161,25 @@ def _modal_entropy(proba):
     return scipy.stats.entropy(proba.T)
 
 
+def _classifier_proba(classifier, X, kwargs):
+    """``classifier.predict_proba(X)``; an out-of-core pool one chunk at a time, never whole."""
+    if not (isinstance(X, np.memmap) or is_dask_array(X) or is_pool_object(X)):
+        return np.asarray(classifier.predict_proba(X, **kwargs))
+    proba = None
+    for start, stop, block in iter_chunks(X):
+        part = np.asarray(classifier.predict_proba(block, **kwargs))
+        if proba is None:
+            proba = np.empty((num_samples(X),) + part.shape[1:], dtype=part.dtype)
+        proba[start:stop] = part
+    return proba
+
+
 def _modal_style(measure, sign):
     def strategy(classifier, X, n_instances=1, random_tie_break=False, random_state=None,
                  **predict_proba_kwargs):
         check_query_size(X, n_instances)
         # the classifier's own predict_proba, as modAL reads it (readouts may round differently)
-        values = measure(np.asarray(classifier.predict_proba(X, **predict_proba_kwargs)))
+        values = measure(_classifier_proba(classifier, X, predict_proba_kwargs))
         query_idx = _select(sign * values, n_instances, random_tie_break, random_state)
         return query_idx, values[query_idx]
 
@@ -179,8 +193,8 @@ uncertainty_sampling.__doc__ = """Least-confidence sampling with modAL's functio
 Parameters
 ----------
 classifier : ActiveLearner, classifier or Pipeline
-X : array-like
-    The pool.
+X : array-like, memmap, dask array or pool object
+    The pool (a memory-mapped, dask or pool-object pool is read one chunk at a time).
 n_instances : int, default=1
 random_tie_break : bool, default=False
     Select as modAL's ``shuffled_argmax`` (ties broken at random, seeded by ``random_state``)

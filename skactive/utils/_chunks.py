@@ -147,9 +147,9 @@ def iter_chunks(X, chunk_rows=None):
     arrays and pool objects, a slice of the same type for DataFrames, lists and sparse
     matrices. Only the current chunk is read into memory:
 
-    - a memory-mapped array is sliced (no copy), and once a chunk has been used its pages are
-      released from the process (``madvise``), so that the resident memory stays near one
-      chunk instead of growing to the file's size;
+    - a memory-mapped array is read one chunk at a time into memory, and the chunk's pages of
+      the file are then released from the process (``madvise``), so that the resident memory
+      stays near one chunk instead of growing to the file's size;
     - a ``dask.array.Array`` is computed one group of row blocks at a time, with dask's active
       scheduler; its chunks along the rows are never split (a block larger than ``chunk_rows``
       is computed whole), so that no block is computed twice;
@@ -199,13 +199,21 @@ def iter_chunks(X, chunk_rows=None):
         for start in range(0, n, chunk_rows):
             yield start, min(start + chunk_rows, n), X.iloc[start:start + chunk_rows]
         return
-    release = _page_release(X)
+    if isinstance(X, np.memmap):
+        # a copy of the chunk (not a view of the file): writable, as torch wants its input,
+        # and its pages can leave the process at once
+        release = _page_release(X)
+        for start in range(0, n, chunk_rows):
+            stop = min(start + chunk_rows, n)
+            block = np.array(X[start:stop])
+            if release is not None:
+                release(start, stop)
+            yield start, stop, block
+        return
     for start in range(0, n, chunk_rows):
         stop = min(start + chunk_rows, n)
         block = X[start:stop]
         yield start, stop, np.asarray(block) if isinstance(block, np.ndarray) else block
-        if release is not None:
-            release(start, stop)
 
 
 def _dask_chunks(X, chunk_rows):

@@ -1,0 +1,383 @@
+"""Pools beyond memory: memory-mapped, dask and pool-object pools, chunked and on a cluster.
+
+Every out-of-core path must give the picks of the plain in-memory query, exactly; the pool must
+never be read whole.
+"""
+
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_blobs
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skactive import ActiveLearner, MLPClassifier, readouts
+from skactive.strategies import (
+    BALD, EGL, EntropySampling, LeastConfidence, MarginSampling, RandomSampling,
+    ScoreBasedStrategy, entropy_sampling, top_n,
+)
+from skactive.utils import (
+    CHUNK_ROW_MULTIPLE, chunk_budget, iter_chunks, pool_chunk_rows, take_rows,
+)
+
+N_POOL, N_FEATURES = 1000, 6
+CHUNK = 128  # rows per chunk in the chunked runs: 8 chunks, the last one of 104 rows
+BUDGET = CHUNK * N_FEATURES * 4
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_blobs(n_samples=N_POOL + 200, n_features=N_FEATURES, centers=3,
+                      cluster_std=3.0, random_state=0)
+    X = (X * 20 + 5).astype(np.float32)  # far from standardised: the Pipeline's scaler matters
+    return X[:200], y[:200], X[200:]
+
+
+@pytest.fixture(scope="module", params=["mlp", "pipeline"])
+def model(request, data):
+    X, y, _ = data
+    mlp = MLPClassifier((16, 8), dropout=0.3, max_epochs=15, random_state=0)
+    model = mlp if request.param == "mlp" else make_pipeline(StandardScaler(), mlp)
+    return model.fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def memmap_pool(data, tmp_path_factory):
+    path = tmp_path_factory.mktemp("pool") / "pool.npy"
+    np.save(path, data[2])
+    return np.load(path, mmap_mode="r")
+
+
+class ProtocolPool:
+    """A pool object (the protocol of the Parquet readers) that refuses to become one array."""
+
+    def __init__(self, X):
+        self._X = X
+        self.shape = X.shape
+        self.dtype = X.dtype
+        self.chunk_sizes = []
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __getitem__(self, index):
+        index = np.asarray(index)
+        if index.ndim != 1 or index.dtype.kind not in "iu":
+            raise TypeError("rows by an integer index array only")
+        return self._X[index].copy()
+
+    def __array__(self, *args, **kwargs):
+        raise AssertionError("the whole pool was materialised")
+
+    def iter_chunks(self, chunk_rows):
+        for start in range(0, self.shape[0], chunk_rows):
+            block = self._X[start:start + chunk_rows].copy()
+            self.chunk_sizes.append(len(block))
+            yield start, start + len(block), block
+
+
+STRATEGIES = {
+    "random": lambda: RandomSampling(random_state=0),
+    "least_confidence": LeastConfidence,
+    "margin": MarginSampling,
+    "entropy": EntropySampling,
+    "egl": EGL,
+    "bald": lambda: BALD(n_passes=6, random_state=0),
+}
+
+
+def reference(strategy, model, X, n):
+    """The in-memory query, and for score-based strategies top_n of the whole-pool scores."""
+    idx, metrics = strategy(model, X, n_instances=n)
+    if isinstance(strategy, ScoreBasedStrategy):
+        scores = strategy.score_samples(model, X)  # one call on the whole pool: no chunks
+        np.testing.assert_array_equal(idx, top_n(scores, n))
+        np.testing.assert_array_equal(metrics, scores[idx])
+    return idx, metrics
+
+
+def assert_same_picks(a, b):
+    np.testing.assert_array_equal(a[0], b[0])
+    if a[1] is None:
+        assert b[1] is None
+    else:
+        np.testing.assert_array_equal(a[1], b[1])
+        assert a[1].dtype == b[1].dtype
+
+
+# --------------------------------------------------------------------------- chunks
+def test_iter_chunks_walks_every_container_in_order(data, memmap_pool):
+    X = data[2]
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(N_FEATURES)])
+    for pool in (X, memmap_pool, frame, ProtocolPool(X), list(X)):
+        chunks = list(iter_chunks(pool, chunk_rows=300))
+        assert [(a, b) for a, b, _ in chunks] == [(0, 300), (300, 600), (600, 900),
+                                                 (900, 1000)]
+        joined = np.concatenate([np.asarray(block) for _, _, block in chunks])
+        np.testing.assert_array_equal(joined, X)
+    for _, _, block in iter_chunks(memmap_pool, chunk_rows=300):
+        assert type(block) is np.ndarray and block.flags.writeable  # torch reads it as is
+    for _, _, block in iter_chunks(X, chunk_rows=300):
+        assert np.shares_memory(block, X)  # an in-memory pool is sliced, not copied
+    assert all(isinstance(b, pd.DataFrame) for _, _, b in iter_chunks(frame, chunk_rows=300))
+
+
+def test_iter_chunks_computes_dask_blocks_one_at_a_time(data):
+    da = pytest.importorskip("dask.array", reason="dask is not installed")
+    X = data[2]
+    pool = da.from_array(X, chunks=(150, 4))  # blocks of 150 rows, split in columns too
+    chunks = list(iter_chunks(pool, chunk_rows=320))  # whole blocks only: 2 per chunk
+    assert [(a, b) for a, b, _ in chunks] == [(0, 300), (300, 600), (600, 900), (900, 1000)]
+    assert all(type(block) is np.ndarray for _, _, block in chunks)
+    np.testing.assert_array_equal(np.concatenate([b for _, _, b in chunks]), X)
+    assert [(a, b) for a, b, _ in iter_chunks(pool, chunk_rows=10)][:2] == [(0, 150),
+                                                                             (150, 300)]
+
+
+def test_chunk_rows_follow_the_budget():
+    X = np.lib.stride_tricks.as_strided(np.zeros(1, np.float32), (10**8, 20), (0, 0))
+    rows = pool_chunk_rows(X)
+    assert rows % CHUNK_ROW_MULTIPLE == 0 and 0 < rows * 80 <= 64_000_000
+    with chunk_budget(8000):
+        assert pool_chunk_rows(X) == 100
+        with chunk_budget(80):
+            assert pool_chunk_rows(X) == 1
+        assert pool_chunk_rows(X) == 100
+    assert pool_chunk_rows(X) == rows
+    assert pool_chunk_rows(X, budget_bytes=10) == 1
+    with pytest.raises(ValueError, match="budget_bytes"):
+        with chunk_budget(0):
+            pass
+    with pytest.raises(ValueError, match="chunk_rows"):
+        list(iter_chunks(np.zeros((3, 2)), chunk_rows=0))
+
+
+def test_take_rows_reads_only_those_rows(data, memmap_pool):
+    X = data[2]
+    idx = np.array([7, 3, 900])
+    for pool in (memmap_pool, ProtocolPool(X)):
+        rows = take_rows(pool, idx)
+        assert type(rows) is np.ndarray
+        np.testing.assert_array_equal(rows, X[idx])
+    frame = pd.DataFrame(X)
+    pd.testing.assert_frame_equal(take_rows(frame, idx), frame.iloc[idx])
+    da = pytest.importorskip("dask.array", reason="dask is not installed")
+    rows = take_rows(da.from_array(X, chunks=(100, N_FEATURES)), idx)
+    assert type(rows) is np.ndarray
+    np.testing.assert_array_equal(rows, X[idx])
+
+
+# --------------------------------------------------------------------------- readouts
+READOUTS = {
+    "logits": lambda m, X: readouts.logits(m, X),
+    "predict_proba": lambda m, X: readouts.predict_proba(m, X),
+    "features": lambda m, X: readouts.penultimate_features(m, X),
+    "input_gradients": lambda m, X: readouts.input_gradients(m, X),
+    "egl": lambda m, X: readouts.expected_gradient_norms(m, X),
+    "mc_dropout": lambda m, X: readouts.mc_dropout_probas(m, X, n_passes=4, random_state=3),
+}
+
+
+@pytest.mark.parametrize("name", READOUTS)
+def test_readouts_stream_memmap_and_pool_objects_exactly(name, model, data, memmap_pool):
+    X = data[2]
+    fn = READOUTS[name]
+    expected = fn(model, X)
+    pool = ProtocolPool(X)
+    with chunk_budget(BUDGET):
+        np.testing.assert_array_equal(fn(model, memmap_pool), expected)
+        np.testing.assert_array_equal(fn(model, pool), expected)
+    assert pool.chunk_sizes == [CHUNK] * 7 + [N_POOL - 7 * CHUNK]
+
+
+def test_readouts_stream_dask_arrays(model, data):
+    da = pytest.importorskip("dask.array", reason="dask is not installed")
+    X = data[2]
+    pool = da.from_array(X, chunks=(CHUNK, N_FEATURES))
+    for name, fn in READOUTS.items():
+        np.testing.assert_array_equal(fn(model, pool), fn(model, X), err_msg=name)
+
+
+def test_mc_dropout_masks_follow_the_row_not_the_chunk(model, data):
+    X = data[2]
+    whole = readouts.mc_dropout_probas(model, X, n_passes=5, random_state=0)
+    parts = [readouts.mc_dropout_probas(model, X[a:b], n_passes=5, random_state=0,
+                                        row_offset=a, batch_size=b - a)
+             for a, b in ((0, 333), (333, 640), (640, N_POOL))]
+    np.testing.assert_array_equal(np.concatenate(parts, axis=1), whole)
+    # the same rows elsewhere in the pool get other masks
+    shifted = readouts.mc_dropout_probas(model, X[:333], n_passes=5, random_state=0,
+                                         row_offset=1)
+    assert not np.array_equal(shifted, whole[:, :333])
+    with pytest.raises(ValueError, match="row_offset"):
+        readouts.mc_dropout_probas(model, X, row_offset=-1)
+
+
+def test_scoring_a_memmapped_pool_never_copies_it(data, tmp_path):
+    X, y, _ = data
+    model = make_pipeline(StandardScaler(), MLPClassifier((16, 8), dropout=0.3, max_epochs=2,
+                                                          random_state=0)).fit(X, y)
+    big = np.random.RandomState(0).standard_normal((200_000, N_FEATURES)).astype(np.float32)
+    np.save(tmp_path / "big.npy", big)
+    pool = np.load(tmp_path / "big.npy", mmap_mode="r")
+    expected = LeastConfidence()(model, big, n_instances=10)
+    del big
+    pool_bytes = pool.nbytes  # 4.8 MB; one float32 score per row is 0.8 MB
+    for run in (lambda: LeastConfidence()(model, pool, n_instances=10),
+                lambda: readouts.expected_gradient_norms(model, pool)):
+        with chunk_budget(100_000):
+            tracemalloc.start()
+            try:
+                result = run()
+                _, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+        # the (n,) scores, top_n's partitioned copy of them and a chunk: never an (n, d) copy
+        assert peak < pool_bytes / 2
+    assert_same_picks(LeastConfidence()(model, pool, n_instances=10), expected)
+    assert result.shape == (len(pool),)
+
+
+# --------------------------------------------------------------------------- strategies
+@pytest.mark.parametrize("name", STRATEGIES)
+def test_memmap_and_chunked_pools_give_the_in_memory_picks(name, model, data, memmap_pool):
+    X = data[2]
+    strategy = STRATEGIES[name]()
+    expected = reference(strategy, model, X, 25)
+    assert_same_picks(strategy(model, memmap_pool, n_instances=25), expected)
+    pool = ProtocolPool(X)
+    with chunk_budget(BUDGET):
+        assert_same_picks(strategy(model, X, n_instances=25), expected)
+        assert_same_picks(strategy(model, memmap_pool, n_instances=25), expected)
+        assert_same_picks(strategy(model, pool, n_instances=25), expected)
+    if name != "random":
+        assert len(pool.chunk_sizes) >= 8  # the pool object was scored chunk by chunk
+
+
+@pytest.mark.parametrize("name", STRATEGIES)
+def test_dask_pool_in_process_gives_the_in_memory_picks(name, model, data):
+    da = pytest.importorskip("dask.array", reason="dask is not installed")
+    X = data[2]
+    strategy = STRATEGIES[name]()
+    expected = strategy(model, X, n_instances=25)
+    pool = da.from_array(X, chunks=(CHUNK, N_FEATURES))
+    assert_same_picks(strategy(model, pool, n_instances=25), expected)
+
+
+def test_ties_across_chunks_go_to_the_lower_index(data, memmap_pool):
+    class FirstFeatureRounded(ScoreBasedStrategy):
+        pointwise_scores = True
+
+        def score_samples(self, classifier, X_pool):
+            return np.floor(np.asarray(X_pool)[:, 0] / 50).astype(np.float32)  # many ties
+
+    X = data[2]
+    scores = np.floor(X[:, 0] / 50).astype(np.float32)
+    with chunk_budget(BUDGET):
+        idx, metrics = FirstFeatureRounded()(None, memmap_pool, n_instances=40)
+    np.testing.assert_array_equal(idx, top_n(scores, 40))
+    order = np.lexsort((np.arange(len(scores)), -scores))[:40]  # brute force: score, index
+    np.testing.assert_array_equal(idx, order)
+
+
+def test_a_strategy_that_scores_the_wrong_rows_is_refused(data):
+    class Broken(ScoreBasedStrategy):
+        pointwise_scores = True
+
+        def score_samples(self, classifier, X_pool):
+            return np.zeros(3)
+
+    with pytest.raises(ValueError, match="one score per row"):
+        Broken()(None, data[2], n_instances=2)
+
+
+def test_learner_queries_an_unmaterialisable_pool(data):
+    X, y, X_pool = data
+    pool = ProtocolPool(X_pool)
+    for strategy in (EntropySampling(), EGL(), BALD(n_passes=4, random_state=0), None):
+        learner = ActiveLearner(MLPClassifier(dropout=0.3, max_epochs=5, random_state=0),
+                                strategy, X_training=X, y_training=y)
+        idx, rows = learner.query(pool, n_instances=10)
+        ref_idx, ref_rows = learner.query(X_pool, n_instances=10)
+        np.testing.assert_array_equal(idx, ref_idx)
+        np.testing.assert_array_equal(rows, ref_rows)
+        learner.teach(rows, y[:10])  # the rows taken from the pool teach as any others
+
+
+def test_learner_query_on_a_memmap_takes_only_the_picked_rows(data, memmap_pool):
+    X, y, X_pool = data
+    learner = ActiveLearner(MLPClassifier(max_epochs=5, random_state=0), EntropySampling(),
+                            X_training=X, y_training=y)
+    idx, rows = learner.query(memmap_pool, n_instances=5)
+    assert type(rows) is np.ndarray and not np.shares_memory(rows, memmap_pool)
+    np.testing.assert_array_equal(rows, X_pool[idx])
+    idx_default, _ = entropy_sampling(learner, memmap_pool, n_instances=5)
+    np.testing.assert_array_equal(np.sort(idx_default), np.sort(idx))
+
+
+# --------------------------------------------------------------------------- Dask cluster
+@pytest.fixture(scope="module")
+def cluster_client():
+    pytest.importorskip("dask.array", reason="dask is not installed")
+    distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
+    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                       dashboard_address=None)
+    client = distributed.Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+SCORE_BASED = ["least_confidence", "margin", "entropy", "egl", "bald"]
+
+
+@pytest.mark.parametrize("name", SCORE_BASED)
+def test_cluster_scores_where_the_blocks_live_with_identical_picks(name, model, data,
+                                                                   cluster_client):
+    import dask
+    import dask.array as da
+
+    X = data[2]
+    strategy = STRATEGIES[name]()
+    expected = strategy(model, X, n_instances=25)
+    from distributed import get_task_stream
+
+    pool = da.from_array(X, chunks=(CHUNK, 4))
+    with get_task_stream(cluster_client) as stream:
+        assert_same_picks(strategy(model, pool, n_instances=25), expected)
+    scored = [t for t in stream.data if str(t["key"]).startswith("_block_candidates")]
+    assert len(scored) == pool.numblocks[0]  # one scoring task per block, on the workers
+    assert len({t["worker"] for t in scored}) == 2
+    with get_task_stream(cluster_client) as stream, dask.config.set(scheduler="threads"):
+        assert_same_picks(strategy(model, pool, n_instances=25), expected)  # the opt-out
+    assert not stream.data  # scored in this process
+
+
+def test_cluster_never_gathers_the_pool(model, data, cluster_client):
+    import dask.array as da
+
+    X = data[2]
+    pool = da.from_array(X, chunks=(CHUNK, N_FEATURES)).persist()
+    expected = EGL()(model, X, n_instances=7)
+    seen = []
+    original = cluster_client.gather
+
+    def gather(futures, *args, **kwargs):
+        result = original(futures, *args, **kwargs)
+        seen.append(result)
+        return result
+
+    cluster_client.gather = gather
+    try:
+        idx, metrics = EGL()(model, pool, n_instances=7)
+    finally:
+        del cluster_client.gather
+    assert_same_picks((idx, metrics), expected)
+    assert seen
+    for result in seen:  # only (index, score) candidates came back: 7 per block at most
+        for part in result if isinstance(result, list) else [result]:
+            assert all(len(a) <= 7 for a in part)
