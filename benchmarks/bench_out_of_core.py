@@ -5,9 +5,11 @@ A script, not a test. It builds once, under ``--workdir`` (default /tmp), a 10M 
 labels, fits skactive's MLP (20-16-8-2, dropout 0.2 so that BALD can run) on 2,000 rows, and
 times one query of batch 1,000 over the memory-mapped pool (``np.load(path, mmap_mode="r")``)
 for least confidence, margin, entropy, EGL and BALD. Each strategy runs in a subprocess of its
-own that loads the pickled, fitted model, so that its peak resident memory (``ru_maxrss`` of
-that process: the interpreter, torch, the file pages it mapped and everything the query held)
-is its own. Targets (issue 15, 2 cores): the uncertainty family under 10 s, EGL and BALD under
+own that loads the pickled, fitted model, so that its peak resident memory is its own: the
+high-water mark of that process's resident set (``VmHWM`` in ``/proc/self/status``: the
+interpreter, torch, the file pages it mapped and everything the query held). Not
+``ru_maxrss``: Linux carries it across ``exec`` from the forking parent, whose own peak (it
+wrote the pool) would show in every child. Targets (issue 15, 2 cores): the uncertainty family under 10 s, EGL and BALD under
 5 min, peak under 2 GB.
 
 Then, on the first 1M rows: the same strategies on a 2-worker ``LocalCluster`` (processes, one
@@ -91,6 +93,18 @@ def fit_model(workdir, path, labels):
     return model_path
 
 
+def peak_rss_mb():
+    """High-water mark of this process's resident memory (MB), since its ``exec``."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: an upper bound
+
+
 def _load_block(path, start, stop):
     return np.array(np.load(path, mmap_mode="r")[start:stop])
 
@@ -129,7 +143,7 @@ def child(args):
         again, _ = strategy(model, pool, n_instances=BATCH)
         result["warm_s"] = time.perf_counter() - t0
         assert np.array_equal(again, idx)
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_mb"] = peak_rss_mb()
     result["idx"] = idx.tolist()
     if args.mode == "cluster":
         client.close()

@@ -292,8 +292,10 @@ class ActiveLearner(VersionedPickleMixin, MetaEstimatorMixin, ClassifierMixin, B
 
         Parameters
         ----------
-        X_pool : array-like
-            Unlabeled samples.
+        X_pool : array-like, memmap, dask array or pool object
+            Unlabeled samples. A memory-mapped array (``np.load(path, mmap_mode="r")``), a
+            ``dask.array.Array`` or a pool object is read one chunk at a time by the strategy,
+            never copied whole (see :func:`skactive.utils.iter_chunks`).
         *query_args, **query_kwargs
             Passed to the strategy, for example ``n_instances=10``.
         return_metrics : bool, default=False
@@ -304,7 +306,9 @@ class ActiveLearner(VersionedPickleMixin, MetaEstimatorMixin, ClassifierMixin, B
         query_idx : ndarray of int
             Positions of the selected samples in ``X_pool``.
         query_instances : array-like
-            ``X_pool`` at those positions (same container type).
+            ``X_pool`` at those positions (same container type; a NumPy array for a
+            memory-mapped array, a dask array or a pool object, which only those rows are read
+            from).
         metrics : ndarray or None
             Only with ``return_metrics=True``.
         """

@@ -10,6 +10,9 @@ readouts need a skactive neural classifier.
 
 Every readout runs the network on large slices of the pool (``batch_size`` rows, the
 classifier's inference batch by default), in float32, with gradients only where they are read.
+The table readouts read the pool one chunk at a time (:func:`skactive.utils.iter_chunks`): a
+memory-mapped array, a dask array or a pool object is never copied whole, and a Pipeline's
+earlier steps transform one chunk at a time.
 The modules: ``_view`` (resolution), ``_forward`` (logits, probabilities, features),
 ``_gradients`` (input gradients, EGL), ``_dropout`` (MC dropout), ``_text`` (per-word readouts).
 """

@@ -32,8 +32,9 @@ def logits(classifier, X, *, batch_size=None):
     ----------
     classifier : ActiveLearner, modAL ActiveLearner, classifier or Pipeline
         A fitted skactive network, or a learner or Pipeline around one.
-    X : array-like
-        Samples, as given to the classifier (a Pipeline's earlier steps are applied).
+    X : array-like, memmap, dask array or pool object
+        Samples, as given to the classifier, read one chunk at a time
+        (:func:`skactive.utils.iter_chunks`; a Pipeline's earlier steps transform each chunk).
     batch_size : int, optional
         Rows per forward pass; the classifier's inference batch size by default.
 
@@ -62,8 +63,9 @@ def predict_proba(classifier, X, *, batch_size=None):
     ----------
     classifier : ActiveLearner, modAL ActiveLearner, classifier or Pipeline
         A fitted skactive network, or a learner or Pipeline around one.
-    X : array-like
-        Samples, as given to the classifier (a Pipeline's earlier steps are applied).
+    X : array-like, memmap, dask array or pool object
+        Samples, as given to the classifier, read one chunk at a time
+        (:func:`skactive.utils.iter_chunks`; a Pipeline's earlier steps transform each chunk).
     batch_size : int, optional
         Rows per forward pass; the classifier's inference batch size by default.
 
@@ -98,8 +100,9 @@ def penultimate_features(classifier, X, *, batch_size=None):
     ----------
     classifier : ActiveLearner, modAL ActiveLearner, classifier or Pipeline
         A fitted skactive network, or a learner or Pipeline around one.
-    X : array-like
-        Samples, as given to the classifier (a Pipeline's earlier steps are applied).
+    X : array-like, memmap, dask array or pool object
+        Samples, as given to the classifier, read one chunk at a time
+        (:func:`skactive.utils.iter_chunks`; a Pipeline's earlier steps transform each chunk).
     batch_size : int, optional
         Rows per forward pass; the classifier's inference batch size by default.
 
@@ -128,8 +131,9 @@ def features_and_logits(classifier, X, *, batch_size=None):
     ----------
     classifier : ActiveLearner, modAL ActiveLearner, classifier or Pipeline
         A fitted skactive network, or a learner or Pipeline around one.
-    X : array-like
-        Samples, as given to the classifier (a Pipeline's earlier steps are applied).
+    X : array-like, memmap, dask array or pool object
+        Samples, as given to the classifier, read one chunk at a time
+        (:func:`skactive.utils.iter_chunks`; a Pipeline's earlier steps transform each chunk).
     batch_size : int, optional
         Rows per forward pass; the classifier's inference batch size by default.
 
@@ -170,8 +174,9 @@ def gradient_embedding(classifier, X, *, batch_size=None):
     ----------
     classifier : ActiveLearner, modAL ActiveLearner, classifier or Pipeline
         A fitted skactive network, or a learner or Pipeline around one.
-    X : array-like
-        Samples, as given to the classifier (a Pipeline's earlier steps are applied).
+    X : array-like, memmap, dask array or pool object
+        Samples, as given to the classifier, read one chunk at a time
+        (:func:`skactive.utils.iter_chunks`; a Pipeline's earlier steps transform each chunk).
     batch_size : int, optional
         Rows per forward pass; the classifier's inference batch size by default.
 

@@ -21,7 +21,8 @@ def input_gradients(classifier, X, *, target="logit", batch_size=None):
     Parameters
     ----------
     classifier : fitted classifier or learner
-    X : array-like of shape (n_samples, n_features)
+    X : array-like, memmap, dask array or pool object of shape (n_samples, n_features)
+        Read one chunk at a time (:func:`skactive.utils.iter_chunks`).
     target : {'logit', 'proba'}, default='logit'
         Differentiate the predicted class's logit or its softmax probability.
     batch_size : int, optional
@@ -83,8 +84,9 @@ def expected_gradient_norms(classifier, X, *, batch_size=None):
     ----------
     classifier : ActiveLearner, modAL ActiveLearner, classifier or Pipeline
         A fitted skactive network, or a learner or Pipeline around one.
-    X : array-like
-        Samples, as given to the classifier (a Pipeline's earlier steps are applied).
+    X : array-like, memmap, dask array or pool object
+        Samples, as given to the classifier, read one chunk at a time
+        (:func:`skactive.utils.iter_chunks`; a Pipeline's earlier steps transform each chunk).
     batch_size : int, optional
         Rows per slice (capped so per-sample gradients stay within a fixed memory budget).
 

@@ -75,7 +75,10 @@ class ModelView:
         return self.X_labeled is not None
 
     def transformed(self, X):
-        """``X`` as the final estimator reads it (a Pipeline's earlier steps applied)."""
+        """``X`` as the final estimator reads it (a Pipeline's earlier steps applied).
+
+        Applied to what it is given: the readouts give it one chunk of the pool at a time.
+        """
         return X if self.transform is None else self.transform(X)
 
     def __repr__(self):
@@ -163,6 +166,10 @@ def final_estimator(classifier):
 
 def neural_view(classifier, X, readout="This readout"):
     """The skactive network behind ``classifier`` and ``X`` validated for it.
+
+    ``X`` is transformed and validated whole; the readouts themselves walk a pool one chunk at
+    a time (a Pipeline's earlier steps and the validation applied per chunk), so that a
+    memory-mapped or dask pool is never copied whole.
 
     Parameters
     ----------
