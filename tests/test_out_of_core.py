@@ -9,6 +9,8 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import make_blobs
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -280,6 +282,24 @@ def test_ties_across_chunks_go_to_the_lower_index(data, memmap_pool):
     np.testing.assert_array_equal(idx, top_n(scores, 40))
     order = np.lexsort((np.arange(len(scores)), -scores))[:40]  # brute force: score, index
     np.testing.assert_array_equal(idx, order)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=60), st.data())
+def test_merging_block_candidates_is_top_n_of_all_scores(values, draw):
+    """The cluster's merge: each block's top n, merged, is top_n of the whole (ties included)."""
+    from skactive.strategies._streaming import _block_candidates, merge_candidates
+
+    scores = np.asarray(values, dtype=np.float32)  # few distinct values: many ties
+    n = draw.draw(st.integers(1, len(scores)))
+    cuts = sorted(draw.draw(st.sets(st.integers(1, len(scores) - 1))) if len(scores) > 1
+                  else set())
+    bounds = [0, *cuts, len(scores)]
+    parts = [_block_candidates(scores[a:b], lambda view, block, start: block, None, a, n, top_n)
+             for a, b in zip(bounds[:-1], bounds[1:])]
+    idx, best = merge_candidates(parts, n)
+    np.testing.assert_array_equal(idx, top_n(scores, n))
+    np.testing.assert_array_equal(best, scores[idx])
 
 
 def test_a_strategy_that_scores_the_wrong_rows_is_refused(data):

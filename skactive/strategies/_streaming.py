@@ -80,8 +80,15 @@ def distributed_top_n(client, scorer, view, X_pool, n_instances, top_n, *,
     score_block = dask.delayed(_block_candidates, pure=False)
     parts = [score_block(block, scorer, model, int(start), n_instances, top_n)
              for block, start in zip(blocks, starts)]
-    results = client.compute(parts, sync=True)
-    index = np.concatenate([r[0] for r in results])
-    scores = np.concatenate([r[1] for r in results])
+    return merge_candidates(client.compute(parts, sync=True), n_instances)
+
+
+def merge_candidates(candidates, n_instances):
+    """The best ``n_instances`` of per-block ``(global index, score)`` candidates.
+
+    In ``top_n``'s order: higher score first, the lower index first among equal scores.
+    """
+    index = np.concatenate([c[0] for c in candidates])
+    scores = np.concatenate([c[1] for c in candidates])
     order = np.lexsort((index, -scores))[:n_instances]
     return index[order].astype(np.intp), scores[order]
