@@ -9,8 +9,8 @@ own that loads the pickled, fitted model, so that its peak resident memory is it
 high-water mark of that process's resident set (``VmHWM`` in ``/proc/self/status``: the
 interpreter, torch, the file pages it mapped and everything the query held). Not
 ``ru_maxrss``: Linux carries it across ``exec`` from the forking parent, whose own peak (it
-wrote the pool) would show in every child. Targets (issue 15, 2 cores): the uncertainty family under 10 s, EGL and BALD under
-5 min, peak under 2 GB.
+wrote the pool) would show in every child. Targets (issue 15, 2 cores): the uncertainty
+family under 10 s, EGL and BALD under 5 min, peak under 2 GB.
 
 Then, on the first 1M rows: the same strategies on a 2-worker ``LocalCluster`` (processes, one
 thread each; the pool is a dask array whose blocks the workers read from the file themselves
