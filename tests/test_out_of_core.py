@@ -138,6 +138,16 @@ def test_iter_chunks_computes_dask_blocks_one_at_a_time(data):
                                                                              (150, 300)]
 
 
+def test_a_dask_pool_of_unknown_length_says_what_to_do(data):
+    da = pytest.importorskip("dask.array", reason="dask is not installed")
+    pool = da.from_array(data[2], chunks=(CHUNK, N_FEATURES))
+    pool = pool[pool[:, 0] > -np.inf]  # boolean selection: row chunks of unknown size
+    with pytest.raises(ValueError, match="compute_chunk_sizes"):
+        EntropySampling()(None, pool, n_instances=3)
+    pool.compute_chunk_sizes()
+    assert len(RandomSampling(random_state=0)(None, pool, n_instances=3)[0]) == 3
+
+
 def test_chunk_rows_follow_the_budget():
     X = np.lib.stride_tricks.as_strided(np.zeros(1, np.float32), (10**8, 20), (0, 0))
     rows = pool_chunk_rows(X)

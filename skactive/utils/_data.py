@@ -10,6 +10,11 @@ from ._chunks import is_dask_array, is_pool_object
 def num_samples(X):
     """Number of rows of an array-like (including 1-D collections of text)."""
     if hasattr(X, "shape") and len(X.shape) > 0:
+        if is_dask_array(X) and np.isnan(X.shape[0]):
+            raise ValueError(
+                "The dask array's row chunks are unknown (its shape is "
+                f"{X.shape}); call pool.compute_chunk_sizes() once before querying it."
+            )
         return X.shape[0]
     if hasattr(X, "__array__"):
         return np.asarray(X).shape[0]
