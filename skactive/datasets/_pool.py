@@ -133,8 +133,8 @@ class ParquetPool:
             numeric = [c for c in names if _is_numeric(schema.field(c).type)]
             raise ValueError(
                 f"{self.path}: column(s) {', '.join(wrong)} are not numeric; a pool holds "
-                f"numbers only. Encode them as numbers, or choose the feature columns with "
-                f"columns=[...] (its numeric columns are {numeric}).")
+                f"numbers only. Encode them as numbers, or leave them out with columns=[...] "
+                f"(the file's numeric columns are {numeric}).")
         self.columns = columns
         metadata = self._file.metadata
         sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
