@@ -101,6 +101,30 @@ def test_iter_chunks_are_exact_and_contiguous(parquet, chunk_rows):
         np.testing.assert_array_equal(rows, reference[start:stop])
 
 
+def _stream_peak_bytes(path, chunk_rows):
+    """Most bytes pyarrow holds while the pool is streamed, and the column sums read."""
+    import pyarrow as pa
+
+    before, most, total = pa.total_allocated_bytes(), 0, 0.0
+    for _, _, rows in open_pool(path).iter_chunks(chunk_rows):
+        most = max(most, pa.total_allocated_bytes() - before)
+        total += rows.sum(axis=0, dtype=np.float64)
+    return most, total
+
+
+def test_streaming_holds_row_groups_not_the_file(tmp_path):
+    # the same row groups, a file 4 times as long: what a stream holds must not grow with it
+    peaks = []
+    for n in (100_000, 400_000):
+        X = np.random.RandomState(1).normal(size=(n, 4)).astype(np.float32)
+        path = tmp_path / f"pool{n}.parquet"
+        pd.DataFrame(X, columns=list("abcd")).to_parquet(path, row_group_size=25_000)
+        most, total = _stream_peak_bytes(path, 30_000)
+        np.testing.assert_allclose(total, X.sum(axis=0, dtype=np.float64), rtol=1e-9)
+        peaks.append(most)
+    assert peaks[1] < 1.5 * peaks[0]  # reading the whole file ahead would hold 4x as much
+
+
 def test_array_conversion_is_refused_with_how_to_stream(parquet):
     with pytest.raises(TypeError, match=r"iter_chunks.*pool\[indices\].*pool\[:\]"):
         np.asarray(open_pool(parquet))

@@ -108,7 +108,9 @@ class ParquetPool:
         pq = _import_pyarrow()
         self.path = Path(path)
         try:
-            self._file = pq.ParquetFile(os.fspath(self.path))
+            # pre_buffer (pyarrow's default) makes iter_batches read ahead the whole file:
+            # off, a stream holds one row group at a time
+            self._file = pq.ParquetFile(os.fspath(self.path), pre_buffer=False)
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             raise ValueError(f"{self.path} is not a readable Parquet file: {exc}") from None
         schema = self._file.schema_arrow
