@@ -380,10 +380,16 @@ def test_query_parquet_pool_picks_as_the_same_pool_in_csv(numeric_pool, capsys, 
     assert as_parquet["note"].tolist() == pool["note"].iloc[as_parquet["pool_row"]].tolist()
 
 
-@pytest.mark.parametrize("chunk_rows", [None, "7", "450"])
-def test_query_npy_pool_picks_as_the_same_pool_in_csv(numeric_pool, capsys, chunk_rows):
+@pytest.mark.parametrize("chunk_rows, layout", [(None, "C"), ("7", "C"), ("450", "C"),
+                                                ("64", "F"), ("64", ">f8")])
+def test_query_npy_pool_picks_as_the_same_pool_in_csv(numeric_pool, capsys, chunk_rows,
+                                                       layout):
     folder, pool = numeric_pool
     as_csv, _ = _query(capsys, folder, folder / "pool.csv")
+    X = np.load(folder / "pool.npy")
+    # column-major and big-endian files read as well as the usual layout
+    np.save(folder / "pool.npy", np.asfortranarray(X) if layout == "F"
+            else X.astype(layout) if layout != "C" else X)
     extra = ["--chunk-rows", chunk_rows] if chunk_rows else []
     as_npy, _ = _query(capsys, folder, folder / "pool.npy", *extra)
     shared = ["rank", "pool_row", "score", "predicted", "f0", "f1", "f2", "f3"]

@@ -160,11 +160,27 @@ def _as_frame(rows, columns):
 
 
 def _iter_file_chunks(opened, chunk_rows):
+    """``(start, stop, rows)`` of a pool file, one chunk in memory at a time."""
     if hasattr(opened, "iter_chunks"):
         yield from opened.iter_chunks(chunk_rows)
         return
-    for start in range(0, len(opened), chunk_rows):  # a memory map: slices are views
-        stop = min(start + chunk_rows, len(opened))
+    n_rows, n_cols = opened.shape
+    if isinstance(opened, np.memmap) and opened.flags.c_contiguous and opened.filename:
+        # Read into a buffer rather than through the map: the pages a map has touched count
+        # as the process's resident memory, which would grow to the file's size.
+        row_bytes = n_cols * opened.dtype.itemsize
+        with open(opened.filename, "rb") as fh:
+            for start in range(0, n_rows, chunk_rows):
+                stop = min(start + chunk_rows, n_rows)
+                rows = np.empty((stop - start, n_cols), dtype=opened.dtype)
+                fh.seek(opened.offset + start * row_bytes)
+                if fh.readinto(memoryview(rows).cast("B")) != rows.nbytes:
+                    raise OSError(f"{opened.filename} ended before its {n_rows} rows: the "
+                                  "file is truncated.")
+                yield start, stop, rows
+        return
+    for start in range(0, n_rows, chunk_rows):  # another layout: slices of the map
+        stop = min(start + chunk_rows, n_rows)
         yield start, stop, np.asarray(opened[start:stop])
 
 
