@@ -368,7 +368,9 @@ def _query(capsys, folder, pool, *extra):
     return pd.read_csv(io.StringIO(captured.out)), captured.err
 
 
-@pytest.mark.parametrize("strategy", ["entropy", "margin", "random", "coreset"])
+# every strategy scored chunk by chunk (the row-wise ones), one read whole (coreset), random
+@pytest.mark.parametrize("strategy", ["entropy", "margin", "least-confidence", "egl", "ibal",
+                                      "random", "coreset"])
 def test_query_parquet_pool_picks_as_the_same_pool_in_csv(numeric_pool, capsys, strategy):
     folder, pool = numeric_pool
     as_csv, _ = _query(capsys, folder, folder / "pool.csv", "--strategy", strategy)

@@ -70,6 +70,22 @@ def test_scalar_mask_and_empty_indices(parquet):
     assert pool[[]].shape == (0, 7)
 
 
+def test_tuple_keys_index_as_numpy(parquet):
+    reference, pool = _reference(parquet), open_pool(parquet)
+    for key in [([3, 500], Ellipsis), ([3, 500], slice(None)), (slice(10, 20), 2),
+                (7, slice(1, 3)), (np.array([999, 0]), [0, 6]), (Ellipsis, 1),
+                ([[1, 2], [2, -1]], 0), (np.arange(1000) % 5 == 0, slice(2, 4))]:
+        np.testing.assert_array_equal(pool[key], reference[key])
+
+
+def test_sklearn_row_indexing_reads_the_rows(parquet):
+    from sklearn.utils import _safe_indexing
+
+    reference = _reference(parquet)
+    np.testing.assert_array_equal(_safe_indexing(open_pool(parquet), np.array([5, 800]), axis=0),
+                                  reference[[5, 800]])
+
+
 @pytest.mark.parametrize("key", [1000, -1001, [0, 1000]])
 def test_out_of_range_index_is_refused(parquet, key):
     with pytest.raises(IndexError, match="out of range"):

@@ -47,7 +47,8 @@ class ParquetPool:
     metadata, ``pool[indices]`` reads only the row groups that hold those rows, and
     :meth:`iter_chunks` streams the file in chunks of a chosen size. ``np.asarray(pool)`` is
     refused, so that nothing loads the whole file by accident; ``pool[:]`` reads every row
-    when that is what you want. Open one with :func:`open_pool`.
+    when that is what you want. ``pool[rows, columns]`` indexes as on an ndarray, after
+    reading those rows. Open one with :func:`open_pool`.
 
     Parameters
     ----------
@@ -212,9 +213,8 @@ class ParquetPool:
 
     def __getitem__(self, key):
         n = len(self)
-        if isinstance(key, tuple):
-            raise IndexError("Index the rows only (pool[rows]); the columns are chosen with "
-                             "columns=[...] when the pool is opened.")
+        if isinstance(key, tuple):  # pool[rows, ...], pool[rows, columns]: numpy's meaning
+            return self._getitem_tuple(key)
         if isinstance(key, slice):
             start, stop, step = key.indices(n)
             if step == 1:
@@ -242,6 +242,26 @@ class ParquetPool:
         index = np.where(index < 0, index + n, index)
         rows = self._take(index)
         return rows[0] if scalar else rows
+
+    def _getitem_tuple(self, key):
+        if not key:
+            return self[:]
+        first, rest = key[0], key[1:]
+        if first is Ellipsis:
+            first, rest = slice(None), (Ellipsis,) + rest
+        if isinstance(first, slice):
+            return self[first][(slice(None),) + rest]
+        if np.ndim(first) == 0:
+            return self[first][rest]
+        # an index array: read the rows it names once, then let numpy index them, so that
+        # several index arrays broadcast together as they do on an ndarray
+        index = np.asarray(first)
+        if index.dtype == bool:
+            if index.shape != (len(self),):
+                return self[index]  # the error of a mask of the wrong length
+            index = np.flatnonzero(index)
+        unique, inverse = np.unique(index, return_inverse=True)
+        return self[unique][(inverse.reshape(index.shape),) + rest]
 
     def _read_range(self, start, stop):
         out = np.empty((stop - start, len(self.columns)), dtype=np.float32)
