@@ -229,7 +229,7 @@ def _query_file_pool(learner, chooser, strategy, row_wise, opened, columns, cand
 def _shown_file_rows(opened, positions, columns, target):
     """The picked rows as the output shows them: a Parquet file's own columns (identifiers and
     text included, the label column left out), or a .npy pool's features under their names."""
-    if hasattr(opened, "frame"):
+    if hasattr(opened, "frame"):  # one read of their row groups gives features and the rest
         return opened.frame(positions, columns=[c for c in opened.file_columns if c != target])
     return pd.DataFrame(np.asarray(opened[positions]), columns=columns)
 
@@ -390,8 +390,8 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
             learner, chooser, strategy, ranks_rows and strategy in _ROW_WISE, opened, columns, None if len(candidates) == len(opened) else candidates, n, pool,
             chunk_rows or DEFAULT_CHUNK_ROWS)
         idx = np.asarray(idx, dtype=np.intp)
-        rows = _as_frame(np.asarray(opened[candidates[idx]]), columns)  # the picks alone
-        shown = _shown_file_rows(opened, candidates[idx], columns, target)
+        shown = _shown_file_rows(opened, candidates[idx], columns, target)  # the picks alone
+        rows = _as_frame(shown[columns].to_numpy(dtype=np.float32), columns)
     score = (np.asarray(metrics, dtype=float) if ranks_rows and metrics is not None
              else np.full(len(idx), np.nan))
     picks = pd.DataFrame({"rank": np.arange(1, len(idx) + 1), "pool_row": candidates[idx],
