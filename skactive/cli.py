@@ -150,8 +150,9 @@ whole: from a Parquet file the labeled table's feature columns are read by name 
 columns are only shown in the output); a .npy array's columns are the labeled table's feature
 columns in order, and the output shows them under those names. The strategies that score rows
 one by one (least-confidence, margin, entropy, egl, ibal) stream the file and keep one score
-per row; random reads only its picks; the set strategies read the pool whole and refuse a
-file beyond their memory budget. The features must be numbers without gaps (leave other
+per row; random reads only its picks; the others (bald and ibal-d, whose scores depend on the
+whole pool, and the set strategies) read the pool whole and refuse a file beyond a memory
+budget. The features must be numbers without gaps (leave other
 columns out of the labeled table with --drop). For Parquet: pip install 'skactive[parquet]'.
 """
 

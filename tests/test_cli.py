@@ -461,4 +461,4 @@ def test_query_pool_file_errors_name_the_flags(numeric_pool, loans, capsys, monk
     monkeypatch.setattr(query_module, "MEMORY_BUDGET_BYTES", 1000)
     line = error_line(capsys, base + ["--drop", "id", "--pool", str(folder / "pool.parquet"),
                                       "--strategy", "coreset"])
-    assert "--strategy coreset chooses the batch as a set" in line and "entropy" in line
+    assert "--strategy coreset needs the whole pool in memory" in line and "entropy" in line

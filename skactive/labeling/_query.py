@@ -196,8 +196,8 @@ def _query_file_pool(learner, chooser, strategy, row_wise, opened, columns, cand
         size = n_pool * len(columns) * 8
         if size > MEMORY_BUDGET_BYTES:
             raise ValueError(
-                f"strategy={strategy!r} chooses the batch as a set and needs the whole pool in "
-                f"memory, but the pool file {pool} ({n_pool:,} rows x {len(columns)} columns, "
+                f"strategy={strategy!r} needs the whole pool in memory (its picks depend on "
+                f"all rows at once, not on each row alone), but the pool file {pool} ({n_pool:,} rows x {len(columns)} columns, "
                 f"{size / 1e6:,.0f} MB as float64) exceeds the {MEMORY_BUDGET_BYTES / 1e6:,.0f} "
                 f"MB a pool file may take in memory. Use a strategy that scores rows one by "
                 f"one ({', '.join(_ROW_WISE)}), which streams the file, or a smaller pool.")
@@ -253,8 +253,9 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
         table's feature columns, in order), opened with :func:`skactive.datasets.open_pool`
         and read ``chunk_rows`` rows at a time: the strategies that score rows one by one
         (least-confidence, margin, entropy, egl, ibal) stream it and hold one float per row;
-        ``random`` reads nothing but the picks; the strategies that choose the batch as a
-        set read it whole, which is refused beyond
+        ``random`` reads nothing but the picks; the others (BALD and IBAL-D, whose scores
+        depend on the whole pool, and the strategies that choose the batch as a set) read
+        it whole, which is refused beyond
         :data:`skactive.utils.MEMORY_BUDGET_BYTES` of float64 features. The labeled
         table's features must then all be numeric.
     target : str, default=None
