@@ -574,6 +574,13 @@ def cmd_query(args):
 
         if args.chunk_rows and not is_pool_file(args.pool):
             raise UsageError("--chunk-rows goes with a .parquet or .npy --pool")
+        if is_pool_file(args.pool) and not str(args.pool).lower().endswith(".npy"):
+            try:
+                import pyarrow.parquet  # noqa: F401
+            except ImportError:
+                raise UsageError(f"reading the Parquet pool {args.pool} needs pyarrow: pip "
+                                 "install 'skactive[parquet]' (or give the pool as .npy or "
+                                 "CSV)") from None
         from .labeling import query_pool
 
         table = query_pool(

@@ -462,3 +462,13 @@ def test_query_pool_file_errors_name_the_flags(numeric_pool, loans, capsys, monk
     line = error_line(capsys, base + ["--drop", "id", "--pool", str(folder / "pool.parquet"),
                                       "--strategy", "coreset"])
     assert "--strategy coreset needs the whole pool in memory" in line and "entropy" in line
+
+
+def test_query_parquet_pool_without_pyarrow_says_what_to_install(numeric_pool, capsys,
+                                                                  monkeypatch):
+    folder, _ = numeric_pool
+    for name in ("pyarrow", "pyarrow.parquet"):
+        monkeypatch.setitem(sys.modules, name, None)  # import fails as if not installed
+    line = error_line(capsys, ["query", "--labeled", str(folder / "labeled.csv"), "--target",
+                               "paid", "--pool", str(folder / "pool.parquet")])
+    assert "needs pyarrow: pip install 'skactive[parquet]'" in line
