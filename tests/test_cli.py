@@ -455,6 +455,13 @@ def test_query_pool_file_errors_name_the_flags(numeric_pool, loans, capsys, monk
     assert "holds numbers" in error_line(
         capsys, ["query", "--labeled", str(folder / "labeled.csv"), "--text", "--pool",
                  str(folder / "pool.npy")])
+    # the Python parameter is checked as the flag is
+    from skactive.labeling import query_pool
+
+    for bad_value in (0, 2.5, True):
+        with pytest.raises(ValueError, match="chunk_rows must be a positive integer"):
+            query_pool(folder / "labeled.csv", folder / "pool.npy", target="paid",
+                       chunk_rows=bad_value)
     # a set strategy on a pool beyond its in-memory budget: refused, naming what streams
     import skactive.labeling._query as query_module
 
