@@ -117,6 +117,8 @@ examples:
   skactive query --labeled labeled.csv --pool unlabeled.csv --target paid \\
       --strategy margin --n 50 --drop id --out to_label.csv
   skactive query --labeled labeled.tsv --pool sentences.txt --text --strategy entropy
+  skactive query --labeled labeled.csv --pool big_pool.parquet --target paid --n 1000
+  skactive query --labeled labeled.csv --pool big_pool.npy --target paid --out to_label.csv
 
 One file (--data): a CSV/TSV table whose --target column is empty in the rows not labeled yet
 (or, with --text, 'label<TAB>sentence' lines; a line without a label is unlabeled). Its
@@ -141,6 +143,17 @@ The output CSV (stdout, or --out) has one row per pick, most informative first: 
 (0-based position among the pool's data rows: header and blank lines not counted), score (as
 above: empty for the strategies that choose a set), the model's predicted label, then the
 pool row itself.
+
+A pool too large for memory (with --labeled): a Parquet file (.parquet, .pq) or a .npy array
+(np.save of a 2-D numeric array) as --pool. It is read --chunk-rows rows at a time and never
+whole: from a Parquet file the labeled table's feature columns are read by name (its other
+columns are only shown in the output); a .npy array's columns are the labeled table's feature
+columns in order, and the output shows them under those names. The strategies that score rows
+one by one (least-confidence, margin, entropy, egl, ibal) stream the file and keep one score
+per row; random reads only its picks; the others (bald and ibal-d, whose scores depend on the
+whole pool, and the set strategies) read the pool whole and refuse a file beyond a memory
+budget. The features must be numbers without gaps (leave other
+columns out of the labeled table with --drop). For Parquet: pip install 'skactive[parquet]'.
 """
 
 LABEL_EPILOG = """\
@@ -259,7 +272,12 @@ def build_parser():
                        "by a hash of their feature cells)")
     query.add_argument("--labeled", nargs="+", metavar="FILE",
                        help="the labeled table (or, with --text, sentence file(s))")
-    query.add_argument("--pool", metavar="FILE", help="the unlabeled rows (with --labeled)")
+    query.add_argument("--pool", metavar="FILE",
+                       help="the unlabeled rows (with --labeled): a CSV/TSV table, or a "
+                       ".parquet or .npy file read in chunks (pools larger than memory)")
+    query.add_argument("--chunk-rows", type=_positive_int, default=None, metavar="N",
+                       help="rows of a .parquet/.npy --pool read and scored at a time "
+                       "(default: 65536)")
     query.add_argument("--target", metavar="COLUMN", help="the label column of the table")
     query.add_argument("--text", action="store_true", help="the files hold sentences")
     query.add_argument("--drop", type=_columns, default=None, metavar="COLS",
@@ -528,6 +546,14 @@ def cmd_query(args):
             raise UsageError(f"{', '.join(given)} go{'es' if len(given) == 1 else ''} with "
                              "--labeled/--pool; with --data the file's columns are read as "
                              "written")
+        from .datasets import is_pool_file
+
+        if is_pool_file(args.data):
+            raise UsageError(f"--data reads a CSV/TSV table (or sentences) with its labels; "
+                             f"give the .npy/Parquet file {args.data} as --pool, with the "
+                             "labeled rows as --labeled FILE")
+        if args.chunk_rows:
+            raise UsageError("--chunk-rows goes with a .parquet or .npy --pool")
         from .labeling import query_file
 
         table = query_file(
@@ -544,13 +570,25 @@ def cmd_query(args):
             raise UsageError("--id goes with --data")
         table_options = {k: v for k, v in _table_options(args).items()
                          if k in ("keep_columns", "decimal", "merge_label_case")}
+        from .datasets import is_pool_file
+
+        if args.chunk_rows and not is_pool_file(args.pool):
+            raise UsageError("--chunk-rows goes with a .parquet or .npy --pool")
+        if is_pool_file(args.pool) and not str(args.pool).lower().endswith(".npy"):
+            try:
+                import pyarrow.parquet  # noqa: F401
+            except ImportError:
+                raise UsageError(f"reading the Parquet pool {args.pool} needs pyarrow: pip "
+                                 "install 'skactive[parquet]' (or give the pool as .npy or "
+                                 "CSV)") from None
         from .labeling import query_pool
 
         table = query_pool(
             args.labeled, args.pool, target=args.target, text=args.text, drop=args.drop,
             strategy=args.strategy, n=args.n, model=args.model,
             model_params=_model_params(args), seed=args.seed, sep=args.sep,
-            encoding=args.encoding, include_labeled=args.include_labeled, **table_options)
+            encoding=args.encoding, include_labeled=args.include_labeled,
+            chunk_rows=args.chunk_rows, **table_options)
     from .utils import write_csv  # formula-safe cells; a file is written atomically
 
     if args.out:
@@ -608,7 +646,7 @@ _COMMANDS = {"label": cmd_label, "run": cmd_run, "report": cmd_report, "query": 
 FLAGS = {
     "sep": "--sep", "decimal": "--decimal", "encoding": "--encoding", "drop": "--drop",
     "keep_columns": "--keep-columns", "merge_label_case": "--merge-label-case",
-    "include_labeled": "--include-labeled",
+    "include_labeled": "--include-labeled", "chunk_rows": "--chunk-rows",
     "format": "--format", "resume": "--resume", "data_home": "--data-home",
     "target": "--target", "max_samples": "--max-samples", "seed": "--seed",
     "initial": "--initial", "step": "--step", "until": "--until", "test_size": "--test-size",

@@ -321,3 +321,161 @@ def test_query_keeps_pool_columns_that_clash_with_its_own(loans, tmp_path, capsy
     assert (picks["score_pool_pool"].to_numpy() == frame["score"].to_numpy()[rows]).all()
     assert (picks["score_pool"].to_numpy() == frame["score_pool"].to_numpy()[rows]).all()
     assert (picks["score"].diff().dropna() <= 0).all()  # most informative first
+
+
+# ----------------------------------------------------------------------------- pool files
+@pytest.fixture
+def numeric_pool(tmp_path):
+    """A labeled CSV and one pool written three ways: CSV, Parquet (odd row groups) and .npy."""
+    pytest.importorskip("pyarrow", reason="Parquet pools need pyarrow (the 'parquet' extra)")
+    rng = np.random.RandomState(3)
+    n_labeled, n_pool = 80, 450
+    X = rng.normal(size=(n_labeled + n_pool, 4)).astype(np.float32)
+    features = [f"f{j}" for j in range(4)]
+    y = np.where(X[:, 0] + 0.5 * X[:, 1] + rng.normal(0, 0.5, len(X)) > 0, "yes", "no")
+    labeled = pd.DataFrame(X[:n_labeled].astype(np.float64), columns=features)
+    labeled["id"], labeled["paid"] = np.arange(n_labeled), y[:n_labeled]
+    labeled.to_csv(tmp_path / "labeled.csv", index=False, float_format="%.17g")
+    pool = pd.DataFrame(X[n_labeled:], columns=features)
+    pool["id"] = np.arange(n_pool) + 1000
+    pool["note"] = [f"row {i}" for i in range(n_pool)]
+    # float64 cells written in full: the CSV holds exactly the float32 values
+    pool.astype({f: np.float64 for f in features}).to_csv(tmp_path / "pool.csv", index=False,
+                                                           float_format="%.17g")
+    pool.to_parquet(tmp_path / "pool.parquet", row_group_size=97)
+    np.save(tmp_path / "pool.npy", X[n_labeled:])
+    return tmp_path, pool
+
+
+def _same_picks(left, right):
+    """The same picks, scores and predictions; the same rows shown (as float32 values: a file
+    pool shows its float32 cells as written, a CSV pool its float64 reading of them)."""
+    picked = ["rank", "pool_row", "score", "predicted"]
+    pd.testing.assert_frame_equal(left[picked], right[picked], check_exact=True)
+    features = [f"f{j}" for j in range(4)]
+    pd.testing.assert_frame_equal(left[features].astype(np.float32),
+                                  right[features].astype(np.float32), check_exact=True)
+    others = [c for c in left.columns if c not in picked + features]
+    pd.testing.assert_frame_equal(left[others], right[others])
+
+
+def _query(capsys, folder, pool, *extra):
+    status = cli.main(["query", "--labeled", str(folder / "labeled.csv"), "--pool", str(pool),
+                       "--target", "paid", "--drop", "id", "--n", "12", "--max-epochs", "5",
+                       *extra])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    return pd.read_csv(io.StringIO(captured.out)), captured.err
+
+
+# every strategy scored chunk by chunk (the row-wise ones), one read whole (coreset), random
+@pytest.mark.parametrize("strategy", ["entropy", "margin", "least-confidence", "egl", "ibal",
+                                      "random", "coreset"])
+def test_query_parquet_pool_picks_as_the_same_pool_in_csv(numeric_pool, capsys, strategy):
+    folder, pool = numeric_pool
+    as_csv, _ = _query(capsys, folder, folder / "pool.csv", "--strategy", strategy)
+    as_parquet, _ = _query(capsys, folder, folder / "pool.parquet", "--strategy", strategy,
+                           "--chunk-rows", "50")  # chunks cut across the 97-row groups
+    _same_picks(as_parquet, as_csv)
+    # the shown rows are the pool's rows at those positions, every column of the file
+    assert as_parquet.columns.tolist()[4:] == ["f0", "f1", "f2", "f3", "id", "note"]
+    assert as_parquet["note"].tolist() == pool["note"].iloc[as_parquet["pool_row"]].tolist()
+
+
+@pytest.mark.parametrize("chunk_rows, layout", [(None, "C"), ("7", "C"), ("450", "C"),
+                                                ("64", "F"), ("64", ">f8")])
+def test_query_npy_pool_picks_as_the_same_pool_in_csv(numeric_pool, capsys, chunk_rows,
+                                                       layout):
+    folder, pool = numeric_pool
+    as_csv, _ = _query(capsys, folder, folder / "pool.csv")
+    X = np.load(folder / "pool.npy")
+    # column-major and big-endian files read as well as the usual layout
+    np.save(folder / "pool.npy", np.asfortranarray(X) if layout == "F"
+            else X.astype(layout) if layout != "C" else X)
+    extra = ["--chunk-rows", chunk_rows] if chunk_rows else []
+    as_npy, _ = _query(capsys, folder, folder / "pool.npy", *extra)
+    shared = ["rank", "pool_row", "score", "predicted", "f0", "f1", "f2", "f3"]
+    assert as_npy.columns.tolist() == shared  # a .npy pool has its features only
+    _same_picks(as_npy, as_csv[shared])
+    assert as_npy["score"].is_monotonic_decreasing and as_npy["pool_row"].is_unique
+
+
+def test_query_parquet_pool_leaves_out_rows_already_labeled(numeric_pool, capsys):
+    folder, pool = numeric_pool
+    pool = pool.assign(paid=[("yes" if i % 2 else "no") if i < 300 else None
+                             for i in range(len(pool))])
+    pool.to_parquet(folder / "pool.parquet", row_group_size=64)
+    pool.astype({f"f{j}": np.float64 for j in range(4)}).to_csv(
+        folder / "pool.csv", index=False, float_format="%.17g")
+    as_csv, csv_err = _query(capsys, folder, folder / "pool.csv")
+    as_parquet, parquet_err = _query(capsys, folder, folder / "pool.parquet", "--chunk-rows", "33")
+    _same_picks(as_parquet, as_csv)
+    assert (as_parquet["pool_row"] >= 300).all() and "paid" not in as_parquet.columns
+    assert "300 of 450 rows already have a label in 'paid'" in parquet_err
+    assert "--include-labeled" in parquet_err
+    every, _ = _query(capsys, folder, folder / "pool.parquet", "--include-labeled")
+    assert every["pool_row"].tolist() != as_parquet["pool_row"].tolist()
+
+
+def test_query_pool_file_errors_name_the_flags(numeric_pool, loans, capsys, monkeypatch):
+    folder, pool = numeric_pool
+    base = ["query", "--labeled", str(folder / "labeled.csv"), "--target", "paid",
+            "--max-epochs", "2"]
+    # a feature column holding text, and one with gaps
+    pool.assign(f2="x").to_parquet(folder / "text.parquet")
+    line = error_line(capsys, base + ["--pool", str(folder / "text.parquet")])
+    assert "f2 (text) are not numeric" in line
+    assert "leave them out of the labeled table with --drop COLS" in line
+    pool.assign(f1=np.where(np.arange(len(pool)) == 5, np.nan, pool["f1"])).to_parquet(
+        folder / "gaps.parquet")
+    line = error_line(capsys, base + ["--pool", str(folder / "gaps.parquet")])
+    assert "f1 (1 missing)" in line and "out of the labeled table with --drop COLS" in line
+    pool.drop(columns="f3").to_parquet(folder / "short.parquet")
+    assert "lacks the feature column(s) ['f3']" in error_line(
+        capsys, base + ["--pool", str(folder / "short.parquet")])
+    # .npy: the labeled table's feature columns, in order; finite values
+    np.save(folder / "wide.npy", np.zeros((10, 5), dtype=np.float32))
+    line = error_line(capsys, base + ["--pool", str(folder / "wide.npy")])
+    assert "has 5 columns" in line and "['f0', 'f1', 'f2', 'f3']" in line  # id is left out
+    bad = np.zeros((100, 4), dtype=np.float32)
+    bad[61, 2] = np.inf
+    np.save(folder / "inf.npy", bad)
+    line = error_line(capsys, base + ["--pool", str(folder / "inf.npy"), "--chunk-rows", "25"])
+    assert "inf in row 61 (0-based), column 'f2'" in line
+    # a categorical feature cannot come from a numbers-only pool
+    loans_path, _ = loans
+    assert "--drop COLS" in error_line(capsys, ["query", "--labeled", str(loans_path),
+                                                "--target", "paid", "--pool",
+                                                str(folder / "pool.npy")])
+    # the flags that do not fit
+    assert "give the .npy/Parquet file" in error_line(
+        capsys, ["query", "--data", str(folder / "pool.parquet"), "--target", "paid"])
+    assert "--chunk-rows goes with a .parquet or .npy --pool" in error_line(
+        capsys, base + ["--pool", str(folder / "pool.csv"), "--chunk-rows", "10"])
+    assert "holds numbers" in error_line(
+        capsys, ["query", "--labeled", str(folder / "labeled.csv"), "--text", "--pool",
+                 str(folder / "pool.npy")])
+    # the Python parameter is checked as the flag is
+    from skactive.labeling import query_pool
+
+    for bad_value in (0, 2.5, True):
+        with pytest.raises(ValueError, match="chunk_rows must be a positive integer"):
+            query_pool(folder / "labeled.csv", folder / "pool.npy", target="paid",
+                       chunk_rows=bad_value)
+    # a set strategy on a pool beyond its in-memory budget: refused, naming what streams
+    import skactive.labeling._query as query_module
+
+    monkeypatch.setattr(query_module, "MEMORY_BUDGET_BYTES", 1000)
+    line = error_line(capsys, base + ["--drop", "id", "--pool", str(folder / "pool.parquet"),
+                                      "--strategy", "coreset"])
+    assert "--strategy coreset needs the whole pool in memory" in line and "entropy" in line
+
+
+def test_query_parquet_pool_without_pyarrow_says_what_to_install(numeric_pool, capsys,
+                                                                  monkeypatch):
+    folder, _ = numeric_pool
+    for name in ("pyarrow", "pyarrow.parquet"):
+        monkeypatch.setitem(sys.modules, name, None)  # import fails as if not installed
+    line = error_line(capsys, ["query", "--labeled", str(folder / "labeled.csv"), "--target",
+                               "paid", "--pool", str(folder / "pool.parquet")])
+    assert "needs pyarrow: pip install 'skactive[parquet]'" in line

@@ -10,6 +10,9 @@
   :class:`DataNotice` warning.
 - :func:`make_sigmoid` and :func:`make_ibal` generate the synthetic data of the
   DAMI and IBAL papers.
+- :func:`open_pool` opens a pool kept on disk without reading it: a ``.npy`` array
+  memory-mapped, or a Parquet file as a :class:`ParquetPool` read a few row groups at a
+  time (:func:`is_pool_file` tells the two apart from other files by their ending).
 - :func:`read_text`, :func:`iter_lines` and :func:`sniff_separator` are the file
   readers the loaders share, for code that reads the same files (the labeling path).
 
@@ -35,12 +38,17 @@ _LAZY = {
     "load_text": "._text",
     "load_named": "._named",
     "named_datasets": "._named",
+    "ParquetPool": "._pool",
+    "is_pool_file": "._pool",
+    "open_pool": "._pool",
 }
 
 __all__ = [
     "DataNotice",
+    "ParquetPool",
     "identifier_columns",
     "get_data_home",
+    "is_pool_file",
     "iter_lines",
     "load_employee",
     "load_mr",
@@ -52,6 +60,7 @@ __all__ = [
     "make_ibal",
     "make_sigmoid",
     "make_table_preprocessor",
+    "open_pool",
     "read_text",
     "sniff_separator",
 ]

@@ -1,22 +1,34 @@
 """The practitioner's path: a labeled file and a pool file in, the rows to label next out."""
 
 import io
+import numbers
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..datasets import DataNotice
+from ..datasets import DataNotice, is_pool_file, open_pool
 from ..datasets import iter_lines as _iter_lines
 from ..datasets import read_text as _read_text
 from ..datasets import sniff_separator as _sniff_sep
 from ..experiment import dataset_from_table, dataset_from_text, make_model
 from ..experiment import fit_text_embedding, model_has_dropout, resolve_model_name
 from ..learner import ActiveLearner
+from ..readouts import model_view
 from ..strategies import ScoreBasedStrategy, canonical_strategy_name, check_strategy_applicable
-from ..strategies import get_strategy
+from ..strategies import get_strategy, top_n
 from ..strategies import seeded_strategy as _seed_strategy
+from ..utils import MEMORY_BUDGET_BYTES
+
+#: Rows of a pool file read and scored at a time: a multiple of the networks' inference batch
+#: (8,192 rows), so that the forward passes see the same batches as over the whole pool.
+DEFAULT_CHUNK_ROWS = 65_536
+
+#: Strategies whose score of a row depends on the model, the labeled set and that row alone,
+#: never on the other pool rows or on random draws: scored chunk by chunk, their picks are
+#: those of the whole pool in memory.
+_ROW_WISE = ("least-confidence", "margin", "entropy", "egl", "ibal")
 
 
 def _unlabeled_rows(pool, target, path):
@@ -72,9 +84,160 @@ def _read_pool_text(path, encoding):
     return lines, sentences
 
 
+def _is_labeled(cells):
+    return (cells.notna() & (cells.astype(str).str.strip() != "")).to_numpy()
+
+
+def _file_candidates(pool, opened, target, include_labeled, chunk_rows):
+    """Positions of the pool file's rows without a label (None: every row), as for a table."""
+    if include_labeled or not hasattr(opened, "column_chunks") or \
+            target not in opened.file_columns:
+        return None
+    labeled = np.concatenate([_is_labeled(cells)
+                              for cells in opened.column_chunks(target, chunk_rows)])
+    if labeled.all():
+        raise ValueError(f"Every row of the pool file {pool} already has a label in its "
+                         f"{target!r} column: there is nothing left to choose from. Pass "
+                         "include_labeled=True to choose among them anyway.")
+    if not labeled.any():
+        return None
+    warnings.warn(
+        f"{pool}: {int(labeled.sum())} of {len(labeled)} rows already have a label in "
+        f"{target!r}; they are not proposed again (move them to the labeled file to train on "
+        "them, or pass include_labeled=True to propose them).", DataNotice, stacklevel=4)
+    return np.flatnonzero(~labeled)
+
+
+def _open_pool_file(pool, dataset):
+    """The pool file opened on the labeled table's feature columns, checked to fit them."""
+    columns = [str(c) for c in dataset.X.columns] if hasattr(dataset.X, "columns") else None
+    if dataset.categorical_features:
+        raise ValueError(
+            f"The labeled table's column(s) {dataset.categorical_features} hold categories "
+            f"(text), but a pool file ({pool}) holds numbers only. Leave them out with "
+            "drop=[...], or give the pool as a CSV/TSV table.")
+    if Path(pool).suffix.lower() == ".npy":
+        opened = open_pool(pool)
+        if opened.shape[1] != len(columns):
+            raise ValueError(
+                f"The pool file {pool} has {opened.shape[1]} columns, but the labeled table has "
+                f"{len(columns)} feature columns {columns}: a .npy pool holds those columns, in "
+                "that order (leave others out of the labeled table with drop=[...]).")
+        return opened, columns
+    import pyarrow.parquet as pq
+
+    names = list(pq.read_schema(pool).names)
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise ValueError(f"The pool file {pool} lacks the feature column(s) {missing} of the "
+                         f"labeled file; its columns are {names}. Leave them out of the labeled "
+                         "table with drop=[...], or add them to the pool.")
+    try:
+        return open_pool(pool, columns=columns), columns
+    except ValueError as exc:
+        # open_pool names its own parameter; here the features are the labeled table's
+        raise ValueError(str(exc).replace("leave them out with columns=[...]",
+                                          "leave them out of the labeled table with drop=[...]")
+                         .replace("leave those columns out with columns=[...]",
+                                  "leave those columns out of the labeled table with "
+                                  "drop=[...]")) from None
+
+
+def _check_finite(rows, row_numbers, pool, columns):
+    """``rows``, refused when a cell is NaN or infinite (the model would score it NaN)."""
+    bad = ~np.isfinite(rows)
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise ValueError(f"The pool file {pool} holds {rows[r, c]} in row {row_numbers[r]} "
+                         f"(0-based), column {columns[c]!r}: a pool's features must be finite "
+                         "numbers. Fill in or remove that row.")
+    return rows
+
+
+def _as_frame(rows, columns):
+    # float64, as the labeled table was read: the model sees the same numbers either way
+    return pd.DataFrame(rows.astype(np.float64), columns=columns)
+
+
+def _iter_file_chunks(opened, chunk_rows):
+    """``(start, stop, rows)`` of a pool file, one chunk in memory at a time."""
+    if hasattr(opened, "iter_chunks"):
+        yield from opened.iter_chunks(chunk_rows)
+        return
+    n_rows, n_cols = opened.shape
+    if isinstance(opened, np.memmap) and opened.flags.c_contiguous and opened.filename:
+        # Read into a buffer rather than through the map: the pages a map has touched count
+        # as the process's resident memory, which would grow to the file's size.
+        row_bytes = n_cols * opened.dtype.itemsize
+        with open(opened.filename, "rb") as fh:
+            for start in range(0, n_rows, chunk_rows):
+                stop = min(start + chunk_rows, n_rows)
+                rows = np.empty((stop - start, n_cols), dtype=opened.dtype)
+                fh.seek(opened.offset + start * row_bytes)
+                if fh.readinto(memoryview(rows).cast("B")) != rows.nbytes:
+                    raise OSError(f"{opened.filename} ended before its {n_rows} rows: the "
+                                  "file is truncated.")
+                yield start, stop, rows
+        return
+    for start in range(0, n_rows, chunk_rows):  # another layout: slices of the map
+        stop = min(start + chunk_rows, n_rows)
+        yield start, stop, np.asarray(opened[start:stop])
+
+
+def _query_file_pool(learner, chooser, strategy, row_wise, opened, columns, candidates, n, pool,
+                     chunk_rows):
+    """``(positions among candidates, metrics)`` of the picks, reading the pool in chunks."""
+    n_rows = len(opened)
+    n_pool = n_rows if candidates is None else len(candidates)
+    if strategy == "random":
+        # its draw depends on the pool's size alone: a zero-width stand-in reads nothing
+        return chooser(None, np.broadcast_to(np.float32(0), (n_pool, 0)), n_instances=n)
+    if not row_wise:
+        size = n_pool * len(columns) * 8
+        if size > MEMORY_BUDGET_BYTES:
+            raise ValueError(
+                f"strategy={strategy!r} needs the whole pool in memory (its picks depend on "
+                f"all rows at once, not on each row alone), but the pool file {pool} ({n_pool:,} rows x {len(columns)} columns, "
+                f"{size / 1e6:,.0f} MB as float64) exceeds the {MEMORY_BUDGET_BYTES / 1e6:,.0f} "
+                f"MB a pool file may take in memory. Use a strategy that scores rows one by "
+                f"one ({', '.join(_ROW_WISE)}), which streams the file, or a smaller pool.")
+        positions = range(n_rows) if candidates is None else candidates
+        rows = np.asarray(opened[:] if candidates is None else opened[candidates])
+        frame = _as_frame(_check_finite(rows, positions, pool, columns), columns)
+        idx, _, metrics = learner.query(frame, n_instances=n, return_metrics=True)
+        return idx, metrics
+    view = model_view(learner)
+    scores, filled = None, 0
+    for start, stop, rows in _iter_file_chunks(opened, chunk_rows):
+        positions = range(start, stop)
+        if candidates is not None:
+            lo, hi = np.searchsorted(candidates, [start, stop])
+            positions = candidates[lo:hi]
+            rows = rows[positions - start]
+            if not len(rows):
+                continue
+        _check_finite(rows, positions, pool, columns)
+        chunk_scores = np.asarray(chooser.score_samples(view, _as_frame(rows, columns)))
+        if scores is None:
+            scores = np.empty(n_pool, dtype=chunk_scores.dtype)
+        scores[filled:filled + len(chunk_scores)] = chunk_scores
+        filled += len(chunk_scores)
+    idx = top_n(scores, n)
+    return idx, scores[idx]
+
+
+def _shown_file_rows(opened, positions, columns, target):
+    """The picked rows as the output shows them: a Parquet file's own columns (identifiers and
+    text included, the label column left out), or a .npy pool's features under their names."""
+    if hasattr(opened, "frame"):  # one read of their row groups gives features and the rest
+        return opened.frame(positions, columns=[c for c in opened.file_columns if c != target])
+    return pd.DataFrame(np.asarray(opened[positions]), columns=columns)
+
+
 def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="entropy", n=10,
                model="auto", model_params=None, seed=0, sep=None, encoding="utf-8",
-               keep_columns=None, decimal=None, merge_label_case=False, include_labeled=False):
+               keep_columns=None, decimal=None, merge_label_case=False, include_labeled=False,
+               chunk_rows=None):
     """Train on a labeled file and pick the ``n`` rows of a pool file to label next.
 
     Parameters
@@ -84,7 +247,17 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
         of ``label<TAB>sentence`` lines, or one sentence file per class named after it.
     pool : str or path-like
         The unlabeled rows: a table with the same feature columns (a ``target`` column, if
-        present, is ignored), or with ``text=True`` one sentence per line.
+        present, is ignored), or with ``text=True`` one sentence per line. A pool too large
+        for memory can be a Parquet file (``.parquet``, ``.pq``; the labeled table's feature
+        columns are read from it by name) or a ``.npy`` array (its columns are the labeled
+        table's feature columns, in order), opened with :func:`skactive.datasets.open_pool`
+        and read ``chunk_rows`` rows at a time: the strategies that score rows one by one
+        (least-confidence, margin, entropy, egl, ibal) stream it and hold one float per row;
+        ``random`` reads nothing but the picks; the others (BALD and IBAL-D, whose scores
+        depend on the whole pool, and the strategies that choose the batch as a set) read
+        it whole, which is refused beyond
+        :data:`skactive.utils.MEMORY_BUDGET_BYTES` of float64 features. The labeled
+        table's features must then all be numeric.
     target : str, default=None
         The label column (tables only).
     text : bool, default=False
@@ -103,6 +276,12 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
         Seeds the model's training and the strategy.
     sep, encoding : str
         Field separator (guessed by default) and text encoding.
+    keep_columns, decimal, merge_label_case
+        How the labeled table is read (see :func:`skactive.datasets.load_table`).
+    include_labeled : bool, default=False
+        Also propose pool rows whose ``target`` cell is filled.
+    chunk_rows : int, default=None
+        Rows of a ``.npy`` or Parquet pool read and scored at a time (65,536 by default).
 
     Returns
     -------
@@ -112,8 +291,10 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
         ``score`` (the strategy's score, higher is more informative, for strategies that rank
         rows one by one; NaN for those that choose the batch as a set: random, CoreSet,
         BADGE, DAMI, RALIF), ``predicted`` (the model's label), then the pool row's own
-        columns (for text: ``line``, the 1-based line number in the file, and ``text``); a
-        pool column named like one of the first four gets the suffix ``_pool``.
+        columns (for text: ``line``, the 1-based line number in the file, and ``text``; for
+        a Parquet pool every column of the file but ``target``, as stored; for a ``.npy`` pool
+        the features under the labeled table's column names); a pool column named like one
+        of the first four gets the suffix ``_pool``.
 
     Examples
     --------
@@ -130,11 +311,26 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
     ...                    model_params={"max_epochs": 20})
     >>> picks.columns.tolist()
     ['rank', 'pool_row', 'score', 'predicted', 'a', 'b']
+
+    The same pool as a ``.npy`` array, read in chunks of 16 rows, gives the same picks:
+
+    >>> np.save(folder / "pool.npy", X[20:])
+    >>> from_file = query_pool(folder / "labeled.csv", folder / "pool.npy", target="y", n=3,
+    ...                        model_params={"max_epochs": 20}, chunk_rows=16)
+    >>> from_file["pool_row"].tolist() == picks["pool_row"].tolist()
+    True
     """
     if isinstance(labeled, (list, tuple)) and len(labeled) == 1:
         labeled = labeled[0]
     strategy = canonical_strategy_name(strategy)  # before reading data: fail fast on a typo
+    if chunk_rows is not None and (not isinstance(chunk_rows, numbers.Integral)
+                                   or isinstance(chunk_rows, bool) or chunk_rows < 1):
+        raise ValueError(f"chunk_rows must be a positive integer, got {chunk_rows!r}.")
+    opened = None
     if text:
+        if is_pool_file(pool):
+            raise ValueError(f"The pool file {pool} holds numbers (a .npy or Parquet pool); "
+                             "with text, the pool is a file of sentences, one per line.")
         if target:
             raise ValueError("target is for tables; with text the labels come from the files.")
         dataset = dataset_from_text(labeled, encoding=encoding)
@@ -150,12 +346,22 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
                                      keep_columns=keep_columns, decimal=decimal,
                                      merge_label_case=merge_label_case)
         columns = list(dataset.X.columns)
-        shown = _read_pool_table(Path(pool), columns, target=target, sep=sep, encoding=encoding,
-                                 decimal=decimal)
-        candidates = (np.arange(len(shown)) if include_labeled
-                      else _unlabeled_rows(shown, target, pool))
-        X_pool = shown[columns].iloc[candidates]
-        shown = shown.drop(columns=[c for c in [target] if c in shown.columns])
+        if is_pool_file(pool):
+            opened, columns = _open_pool_file(pool, dataset)
+            candidates = _file_candidates(pool, opened, target, include_labeled,
+                                          chunk_rows or DEFAULT_CHUNK_ROWS)
+            # a stand-in of the pool's size: nothing below reads the file but the query
+            X_pool = np.broadcast_to(np.float32(0), (
+                len(opened) if candidates is None else len(candidates), 0))
+            if candidates is None:
+                candidates = np.arange(len(opened))
+        else:
+            shown = _read_pool_table(Path(pool), columns, target=target, sep=sep,
+                                     encoding=encoding, decimal=decimal)
+            candidates = (np.arange(len(shown)) if include_labeled
+                          else _unlabeled_rows(shown, target, pool))
+            X_pool = shown[columns].iloc[candidates]
+            shown = shown.drop(columns=[c for c in [target] if c in shown.columns])
     check_strategy_applicable(  # before training: a strategy that cannot run here is refused
         get_strategy(strategy), input_kind="text" if text else "table", name=strategy,
         has_dropout=model_has_dropout(model, dataset, model_params or {}))
@@ -173,17 +379,26 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
                            embedding=embedding)
     learner = ActiveLearner(estimator, query_strategy=chooser)
     learner.fit(dataset.X, dataset.y)
-    idx, rows, metrics = learner.query(X_pool, n_instances=n, return_metrics=True)
     # Only a strategy that ranks rows by score_samples has a per-row score that means
     # "higher = more informative"; the metrics of set strategies (cluster sizes, norms, RALIF's
     # lower-is-better value) would read as one and mislead.
     ranks_rows = (isinstance(chooser, ScoreBasedStrategy)
                   and type(chooser).query is ScoreBasedStrategy.query)
+    if opened is None:
+        idx, rows, metrics = learner.query(X_pool, n_instances=n, return_metrics=True)
+    else:
+        idx, metrics = _query_file_pool(
+            learner, chooser, strategy, ranks_rows and strategy in _ROW_WISE, opened, columns, None if len(candidates) == len(opened) else candidates, n, pool,
+            chunk_rows or DEFAULT_CHUNK_ROWS)
+        idx = np.asarray(idx, dtype=np.intp)
+        shown = _shown_file_rows(opened, candidates[idx], columns, target)  # the picks alone
+        rows = _as_frame(shown[columns].to_numpy(dtype=np.float32), columns)
     score = (np.asarray(metrics, dtype=float) if ranks_rows and metrics is not None
              else np.full(len(idx), np.nan))
     picks = pd.DataFrame({"rank": np.arange(1, len(idx) + 1), "pool_row": candidates[idx],
                           "score": score, "predicted": learner.predict(rows)})
-    shown = shown.iloc[candidates[idx]].reset_index(drop=True)
+    if opened is None:
+        shown = shown.iloc[candidates[idx]].reset_index(drop=True)
     # the pool's own columns keep their values under a new name where they clash with ours
     taken = set(picks.columns) | set(shown.columns)
     renamed = []
