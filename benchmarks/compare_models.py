@@ -45,15 +45,21 @@ def _models(kind, seed):
         def pre():
             return StandardScaler()
     mlp = dict(random_state=seed)
+    tuned = dict(dropout=0.1, weight_decay=1e-4, learning_rate=3e-3, **mlp)
     models = {
-        "skactive MLP (16, 8) default": make_pipeline(pre(), MLPClassifier(**mlp)),
-        "skactive MLP (16, 8) dropout 0.5": make_pipeline(pre(), MLPClassifier(dropout=0.5,
-                                                                               **mlp)),
-        "skactive MLP (64, 32) dropout 0.1": make_pipeline(
-            pre(), MLPClassifier((64, 32), dropout=0.1, **mlp)),
-        "skactive MLP (64, 32) dropout 0.1 wd 1e-4 lr 3e-3": make_pipeline(
-            pre(), MLPClassifier((64, 32), dropout=0.1, weight_decay=1e-4, learning_rate=3e-3,
-                                 **mlp)),
+        "skactive MLP (16, 8) lr 1e-2 batch 64 (0.4 default)": make_pipeline(
+            pre(), MLPClassifier((16, 8), learning_rate=0.01, batch_size=64, **mlp)),
+        "skactive MLP (16, 8) dropout 0.5 batch 64": make_pipeline(
+            pre(), MLPClassifier((16, 8), dropout=0.5, learning_rate=0.01, batch_size=64, **mlp)),
+        "skactive MLP (64, 32) dropout 0.1 wd 1e-4 lr 3e-3 batch 64": make_pipeline(
+            pre(), MLPClassifier((64, 32), batch_size=64, **tuned)),
+        "skactive MLP (64, 32) dropout 0.1 wd 1e-4 lr 3e-3 batch 128": make_pipeline(
+            pre(), MLPClassifier((64, 32), batch_size=128, **tuned)),
+        "skactive MLP (64, 32) dropout 0.1 wd 1e-4 lr 3e-3 batch 256": make_pipeline(
+            pre(), MLPClassifier((64, 32), batch_size=256, **tuned)),
+        "skactive MLP (100,) dropout 0.1 wd 1e-4 lr 1e-3 batch 200": make_pipeline(
+            pre(), MLPClassifier((100,), batch_size=200, dropout=0.1, weight_decay=1e-4,
+                                 learning_rate=1e-3, **mlp)),
         "sklearn MLPClassifier (100,)": make_pipeline(
             pre(), SklearnMLP(early_stopping=False, max_iter=300, random_state=seed)),
         "sklearn HistGradientBoosting": make_pipeline(
@@ -68,6 +74,8 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--fractions", default="0.02,0.06,0.14,0.3,0.5,1.0")
     parser.add_argument("--datasets", default="telescope,employee")
+    parser.add_argument("--models", default=None,
+                        help="comma-separated substrings; keep the models whose name has one")
     args = parser.parse_args(argv)
     fractions = [float(f) for f in args.fractions.split(",")]
     warnings.simplefilter("ignore", ConvergenceWarning)
@@ -86,6 +94,8 @@ def main(argv=None):
                 n = max(10, int(round(fraction * len(y_train))))
                 idx = order[:n]
                 for model_name, model in _models(kind, repeat).items():
+                    if args.models and not any(k in model_name for k in args.models.split(",")):
+                        continue
                     start = time.perf_counter()
                     model.fit(X_train[idx], y_train[idx])
                     seconds = time.perf_counter() - start

@@ -78,11 +78,11 @@ def test_bald_is_the_formula_on_the_explicit_samples(learner, data):
                   for t in range(T)]
         expected[i] = max(h_mean - np.mean(h_each), 0.0)
     scores = BALD(n_passes=8, random_state=5).score_samples(learner, X)
-    np.testing.assert_allclose(scores, expected, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(scores, expected, rtol=1e-6, atol=1e-7)
     assert scores.max() > 0.01  # the passes disagree somewhere
     idx, metrics = BALD(n_passes=8, random_state=5)(learner, X, n_instances=10)
     np.testing.assert_array_equal(idx, top_n(expected, 10))
-    np.testing.assert_allclose(metrics, expected[idx], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(metrics, expected[idx], rtol=1e-6, atol=1e-7)
 
 
 def test_bald_slices_large_pools_reproducibly(learner, data, monkeypatch):
@@ -102,7 +102,7 @@ def test_bald_slices_large_pools_reproducibly(learner, data, monkeypatch):
 
 def test_bald_without_dropout_says_so_and_checks_n_passes(data):
     X, y = data
-    clf = MLPClassifier(max_epochs=5, random_state=0).fit(X[:40], y[:40])
+    clf = MLPClassifier(dropout=0.0, max_epochs=5, random_state=0).fit(X[:40], y[:40])
     with pytest.raises(ValueError, match="dropout"):
         BALD(random_state=0)(clf, pool(data), n_instances=3)
     for bad in (0, 2.5, True):
