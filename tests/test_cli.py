@@ -321,3 +321,23 @@ def test_query_keeps_pool_columns_that_clash_with_its_own(loans, tmp_path, capsy
     assert (picks["score_pool_pool"].to_numpy() == frame["score"].to_numpy()[rows]).all()
     assert (picks["score_pool"].to_numpy() == frame["score_pool"].to_numpy()[rows]).all()
     assert (picks["score"].diff().dropna() <= 0).all()  # most informative first
+
+
+def test_query_defaults_to_auto_which_is_the_chosen_strategy(loans, tmp_path, capsys):
+    from skactive.strategies import AUTO_STRATEGY
+
+    path, frame = loans
+    frame.iloc[:60].to_csv(tmp_path / "labeled.csv", index=False)
+    frame.iloc[60:].drop(columns="paid").to_csv(tmp_path / "pool.csv", index=False)
+    common = ["query", "--labeled", str(tmp_path / "labeled.csv"), "--pool",
+              str(tmp_path / "pool.csv"), "--target", "paid", "--drop", "id", "--n", "9",
+              "--max-epochs", "10"]
+    outputs = []
+    for extra in ([], ["--strategy", "auto"], ["--strategy", AUTO_STRATEGY]):
+        assert cli.main(common + extra) == 0
+        outputs.append(pd.read_csv(io.StringIO(capsys.readouterr().out)))
+    pd.testing.assert_frame_equal(outputs[0], outputs[1])
+    pd.testing.assert_frame_equal(outputs[0], outputs[2])
+    assert cli.main(["strategies"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[-1].split()[:4] == ["auto", "the", "default:", f"{AUTO_STRATEGY},"]
