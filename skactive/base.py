@@ -170,8 +170,12 @@ class BaseNeuralClassifier(VersionedPickleMixin, ClassifierMixin, BaseEstimator)
             module = self._build_module(X, len(self.classes_))
             return module, self._make_net(module, len(self.classes_), len(y), seed)
 
-        return train_net(self, build, self._input_tensor(X, torch.float32),
-                         y_encoded.astype(np.int64))
+        fitted = train_net(self, build, self._input_tensor(X, torch.float32),
+                           y_encoded.astype(np.int64))
+        # A fitted network is for inference: calling ``module_`` directly must not sample
+        # dropout (skorch leaves the module in training mode without a validation split).
+        fitted.module_.eval()
+        return fitted
 
     def _make_net(self, module, n_classes, n_samples, seed):
         callbacks = list(self.callbacks or [])

@@ -282,8 +282,9 @@ def build_parser():
     query.add_argument("--text", action="store_true", help="the files hold sentences")
     query.add_argument("--drop", type=_columns, default=None, metavar="COLS",
                        help="comma-separated columns to ignore")
-    query.add_argument("--strategy", default="entropy", metavar="NAME",
-                       help="query strategy (default: entropy; see 'skactive strategies')")
+    query.add_argument("--strategy", default="auto", metavar="NAME",
+                       help="query strategy (default: auto, the benchmark's choice; see "
+                       "'skactive strategies')")
     query.add_argument("--n", type=_positive_int, default=10, metavar="N",
                        help="rows to pick (default: 10)")
     query.add_argument("--model", default="auto", metavar="NAME",
@@ -316,8 +317,9 @@ def build_parser():
                        "when FILE has none yet)")
     label.add_argument("--id", metavar="COLUMN", dest="id_column",
                        help="a column of unique row ids (default: a hash of the row's cells)")
-    label.add_argument("--strategy", default="entropy", metavar="NAME",
-                       help="query strategy (default: entropy; see 'skactive strategies')")
+    label.add_argument("--strategy", default="auto", metavar="NAME",
+                       help="query strategy (default: auto, the benchmark's choice; see "
+                       "'skactive strategies')")
     label.add_argument("--batch-size", type=_positive_int, default=10, metavar="N",
                        help="rows per batch; the model retrains after each (default: 10)")
     label.add_argument("--model", default="auto", metavar="NAME",
@@ -524,10 +526,14 @@ def cmd_demo(args):
 
 
 def cmd_strategies(args):
-    from .strategies import get_strategy, strategy_names
+    from .strategies import AUTO_STRATEGY, get_strategy, strategy_names
 
     for name in strategy_names():
         print(f"{name:18s} {type(get_strategy(name)).__name__}")
+    chosen = get_strategy(AUTO_STRATEGY)
+    params = ", ".join(f"{k}={v!r}" for k, v in chosen.get_params(deep=False).items()
+                       if k != "random_state")
+    print(f"{'auto':18s} the default: {AUTO_STRATEGY}, {type(chosen).__name__}({params})")
     return 0
 
 

@@ -479,3 +479,23 @@ def test_query_parquet_pool_without_pyarrow_says_what_to_install(numeric_pool, c
     line = error_line(capsys, ["query", "--labeled", str(folder / "labeled.csv"), "--target",
                                "paid", "--pool", str(folder / "pool.parquet")])
     assert "needs pyarrow: pip install 'skactive[parquet]'" in line
+
+
+def test_query_defaults_to_auto_which_is_the_chosen_strategy(loans, tmp_path, capsys):
+    from skactive.strategies import AUTO_STRATEGY
+
+    path, frame = loans
+    frame.iloc[:60].to_csv(tmp_path / "labeled.csv", index=False)
+    frame.iloc[60:].drop(columns="paid").to_csv(tmp_path / "pool.csv", index=False)
+    common = ["query", "--labeled", str(tmp_path / "labeled.csv"), "--pool",
+              str(tmp_path / "pool.csv"), "--target", "paid", "--drop", "id", "--n", "9",
+              "--max-epochs", "10"]
+    outputs = []
+    for extra in ([], ["--strategy", "auto"], ["--strategy", AUTO_STRATEGY]):
+        assert cli.main(common + extra) == 0
+        outputs.append(pd.read_csv(io.StringIO(capsys.readouterr().out)))
+    pd.testing.assert_frame_equal(outputs[0], outputs[1])
+    pd.testing.assert_frame_equal(outputs[0], outputs[2])
+    assert cli.main(["strategies"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[-1].split()[:4] == ["auto", "the", "default:", f"{AUTO_STRATEGY},"]

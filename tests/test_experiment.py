@@ -33,7 +33,6 @@ from skactive.experiment import (
     write_report,
 )
 from skactive.experiment import _execute, _plan, _simulate
-from skactive.experiment._models import strategy_model_params
 from skactive.experiment._protocol import initial_seed, split_seed
 from skactive.experiment.report import REPORT_FILES
 
@@ -484,14 +483,10 @@ def test_strategies_that_cannot_run_are_refused_before_any_work(tmp_path, monkey
     assert not (tmp_path / "egl-word").exists() and not (tmp_path / "bald").exists()
 
 
-def test_bald_gets_dropout_on_the_mlp_unless_set(tmp_path):
-    from skactive.strategies import BALD, EntropySampling
-
-    assert experiment.model_has_dropout("mlp", sigmoid_data(), {}) is False
-    params = strategy_model_params(BALD(), "mlp", FAST)
-    assert params == {**FAST, "dropout": 0.5}
-    assert strategy_model_params(BALD(), "mlp", {"dropout": 0.2}) == {"dropout": 0.2}
-    assert strategy_model_params(EntropySampling(), "mlp", FAST) == FAST
+def test_bald_runs_on_the_default_mlp_and_is_refused_without_dropout():
+    # the default MLP has dropout, so BALD samples it as the user's model has it
+    assert experiment.model_has_dropout("mlp", sigmoid_data(), {}) is True
+    assert experiment.model_has_dropout("mlp", sigmoid_data(), {"dropout": 0.0}) is False
 
 
 def test_planning_lists_the_curves_without_training(monkeypatch):

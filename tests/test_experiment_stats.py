@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from skactive.experiment import compare_to_baseline, curve_area, round_differences
+from skactive.experiment import (
+    compare_to_baseline, curve_area, pairwise_intervals, pairwise_matrix, round_differences,
+)
 
 
 def _results(effects, n_repeats=5, n_rounds=6, noise=0.004, seed=0):
@@ -79,6 +81,27 @@ def test_single_repeat_gives_no_interval_and_no_verdict_of_difference():
     assert out.iloc[0]["verdict"] == "no significant difference"
 
 
+def test_pairwise_intervals_are_t_intervals_over_the_curves_win_shares():
+    table = _results({"random": 0.0, "good": 0.004, "bad": -0.004}, n_repeats=6)
+    out = pairwise_intervals(table, confidence=0.9).set_index(["strategy", "compared_with"])
+    assert len(out) == 6  # every ordered pair
+    matrix = pairwise_matrix(table)
+    for (a, b), row in out.iterrows():
+        shares = []
+        for repeat in range(6):  # one share per curve, rounds after the shared start
+            mine = table[(table.strategy == a) & (table.repeat == repeat) & (table["round"] > 0)]
+            other = table[(table.strategy == b) & (table.repeat == repeat) & (table["round"] > 0)]
+            shares.append(np.mean(mine.sort_values("round")["auc"].to_numpy()
+                                  > other.sort_values("round")["auc"].to_numpy()))
+        half = stats.t.ppf(0.95, 5) * np.std(shares, ddof=1) / np.sqrt(6)
+        assert row["win_share"] == pytest.approx(np.mean(shares), abs=1e-12)
+        assert row["win_share"] == pytest.approx(matrix.loc[a, b], abs=1e-12)  # equal rounds
+        assert row["ci_low"] == pytest.approx(np.mean(shares) - half, abs=1e-12)
+        assert row["ci_high"] == pytest.approx(np.mean(shares) + half, abs=1e-12)
+        assert row["n_curves"] == 6
+    assert out.loc[("good", "bad"), "ci_low"] > 0.5  # the clear ordering is resolved
+
+
 def test_bad_arguments_say_what_to_pass():
     table = _results({"random": 0.0, "good": 0.01})
     with pytest.raises(ValueError, match="baseline strategy 'uniform' is not in the results"):
@@ -103,3 +126,10 @@ def test_report_states_the_comparison_with_random(tmp_path):
     assert lines["good"].rstrip(" |").endswith("better")
     expected = compare_to_baseline(table).set_index("strategy").loc["good", "area_diff"]
     assert f"{expected:+.4f}" in lines["good"]
+    # the win matrix gives each share with its interval over curves
+    pairwise = text.split("## Pairwise comparison")[1].split("## Compared with random")[0]
+    row = next(line for line in pairwise.splitlines() if line.startswith("| good |"))
+    good_vs_random = pairwise_intervals(table).set_index(["strategy", "compared_with"]).loc[
+        ("good", "random")]
+    assert (f"{good_vs_random['win_share']:.2f} [{good_vs_random['ci_low']:.2f}, "
+            f"{min(good_vs_random['ci_high'], 1.0):.2f}]") in row.replace("\\", "")

@@ -103,7 +103,7 @@ def test_dropout_layers_only_when_asked(data):
     X, y = data
     with_dropout = MLPClassifier(dropout=0.3, max_epochs=1).fit(X, y)
     assert any(isinstance(m, torch.nn.Dropout) for m in with_dropout.module_.modules())
-    plain = MLPClassifier(max_epochs=1).fit(X, y)
+    plain = MLPClassifier(dropout=0.0, max_epochs=1).fit(X, y)
     assert not any(isinstance(m, torch.nn.Dropout) for m in plain.module_.modules())
 
 

@@ -22,7 +22,7 @@ def data():
 @pytest.fixture(scope="module")
 def clf(data):
     X, y = data
-    return MLPClassifier((16, 8), max_epochs=30, random_state=0).fit(X[:120], y[:120])
+    return MLPClassifier((16, 8), dropout=0.0, max_epochs=30, random_state=0).fit(X[:120], y[:120])
 
 
 @pytest.fixture(scope="module")

@@ -102,7 +102,7 @@ def test_bald_slices_large_pools_without_changing_the_scores(learner, data, monk
 
 def test_bald_without_dropout_says_so_and_checks_n_passes(data):
     X, y = data
-    clf = MLPClassifier(max_epochs=5, random_state=0).fit(X[:40], y[:40])
+    clf = MLPClassifier(dropout=0.0, max_epochs=5, random_state=0).fit(X[:40], y[:40])
     with pytest.raises(ValueError, match="dropout"):
         BALD(random_state=0)(clf, pool(data), n_instances=3)
     for bad in (0, 2.5, True):

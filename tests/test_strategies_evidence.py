@@ -194,3 +194,16 @@ def test_albl_reward_reads_the_latest_label_of_a_row_taught_twice():
               "predicted": np.array([1, 0, 1]), "inclusion": np.array([0.5, 0.25, 1.0])}
     # rows [1, 2] (label 1, right, weight 2) and [3, 4] (label 1, wrong, weight 4); [9, 9] unseen
     assert ALBL._importance_weighted_accuracy(record, X_labeled, y_labeled) == pytest.approx(2 / 6)
+
+
+def test_auto_names_the_registry_default_everywhere():
+    from skactive.strategies import (
+        AUTO_STRATEGY, canonical_strategy_name, get_strategy, strategy_names,
+    )
+
+    assert AUTO_STRATEGY in strategy_names()
+    assert canonical_strategy_name("AUTO") == AUTO_STRATEGY
+    assert get_strategy("auto", random_state=4).get_params() == get_strategy(
+        AUTO_STRATEGY, random_state=4).get_params()
+    with pytest.raises(ValueError, match="choose from: auto, random"):
+        canonical_strategy_name("automatic")

@@ -97,7 +97,10 @@ def load_dataset(name, *, data_home=None, n_samples=None, random_state=0):
     name : {'telescope', 'employee', 'mr', 'sigmoid', 'ibal'}
         ``telescope`` ships with skactive; ``employee`` and ``mr`` are read from ``data_home``
         (see :func:`skactive.datasets.get_data_home`); ``sigmoid`` and ``ibal`` are generated.
-        Employee's 9 category codes are standardised as numbers, as in the DAMI paper.
+        Employee's 9 columns are category codes (resource, role and department identifiers):
+        the model one-hot encodes them (codes seen fewer than 5 times in the labeled set
+        share one column), as a user would, rather than standardising the codes as numbers
+        as the DAMI paper did.
     data_home : str or path-like, default=None
     n_samples : int, default=None
         Size of the generated ``sigmoid`` set (default 10,000); ignored otherwise.
@@ -118,8 +121,9 @@ def load_dataset(name, *, data_home=None, n_samples=None, random_state=0):
     key = str(name).strip().lower()
     X, y, kind = _datasets.load_named(key, data_home=data_home, n_samples=n_samples,
                                       random_state=random_state)
-    if key == "employee":  # the DAMI paper's protocol: the category codes as numbers
-        X = X.astype(np.float64)
+    if key == "employee":  # identifiers, not quantities: one-hot encoded by the model
+        return Dataset(key, X, y, input_kind=kind,
+                       categorical_features=list(range(X.shape[1])), numeric_features=[])
     return Dataset(key, X, y, input_kind=kind)
 
 

@@ -14,19 +14,6 @@ MODELS = {
     "bilstm": ("BiLSTMClassifier", "text"),
 }
 
-#: Model parameters given, unless the user sets them, for a strategy that declares
-#: ``needs_dropout`` (MC dropout): the DAMI paper runs BALD with dropout 0.5. The text models
-#: already have dropout.
-DROPOUT_MODEL_PARAMS = {"mlp": {"dropout": 0.5}}
-
-
-def strategy_model_params(strategy, model_name, params):
-    """The model parameters of a run: the user's ``params`` over what ``strategy`` needs."""
-    extra = DROPOUT_MODEL_PARAMS.get(model_name, {}) if getattr(
-        strategy, "needs_dropout", False) else {}
-    return {**extra, **params}
-
-
 def model_has_dropout(model, dataset, params):
     """Whether the model built from ``params`` has dropout; None when it cannot be told.
 
@@ -46,8 +33,8 @@ def model_has_dropout(model, dataset, params):
     --------
     >>> from skactive.experiment import Dataset, model_has_dropout
     >>> ds = Dataset("tiny", [[0.0], [1.0]], [0, 1])
-    >>> model_has_dropout("mlp", ds, {}), model_has_dropout("mlp", ds, {"dropout": 0.5})
-    (False, True)
+    >>> model_has_dropout("mlp", ds, {}), model_has_dropout("mlp", ds, {"dropout": 0.0})
+    (True, False)
     """
     if callable(model):
         return None

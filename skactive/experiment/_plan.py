@@ -15,7 +15,7 @@ from ..strategies import canonical_strategy_name, check_strategy_applicable, get
 from ..utils import check_int
 from . import _protocol as protocol
 from ._data import Dataset, load_dataset
-from ._models import check_model_available, model_has_dropout, strategy_model_params
+from ._models import check_model_available, model_has_dropout
 from ._runfolder import check_replayed_positions
 
 #: Settings a resumed run must share with the run it continues.
@@ -111,10 +111,9 @@ def check_settings(datasets, strategies, *, model, model_params, repeats, seed, 
     model_names = {ds.name: check_model_available(model, ds.input_kind) for ds in datasets}
     for ds in datasets:  # what each strategy declares it needs, against each data set and model
         for sname, strategy in strategies.items():
-            params = strategy_model_params(strategy, model_names[ds.name], model_params)
             check_strategy_applicable(
                 strategy, input_kind=ds.input_kind, name=sname,
-                has_dropout=model_has_dropout(model, ds, params)
+                has_dropout=model_has_dropout(model, ds, model_params)
                 if getattr(strategy, "needs_dropout", False) else None)
     for ds in datasets:  # a bad schedule
         train, _, _ = protocol.split_indices(ds.y, test_size=test_size,
@@ -223,8 +222,7 @@ def plan_tasks(datasets, strategies, model_names, *, model, model_params, repeat
                     )
                 tasks.append(Task(
                     dataset=ds, model=model, model_name=name,
-                    model_params=strategy_model_params(strategy, name, model_params)
-                    if not callable(model) else model_params,
+                    model_params=model_params,
                     strategy_name=sname, strategy=clone(strategy) if hasattr(
                         strategy, "get_params") else strategy,
                     repeat=repeat, seed=rseed, train=train, val=val, test=test, counts=counts,

@@ -66,8 +66,9 @@ def run_experiment(
     model : {'auto', 'mlp', 'textcnn', 'bilstm'} or callable, default='auto'
         See :func:`make_model`. ``'auto'``: ``'mlp'`` for tables, ``'textcnn'`` for text.
     model_params : dict, default=None
-        Parameters of the classifier, e.g. ``{'max_epochs': 20}``. With ``'mlp'``, BALD's
-        model gets ``dropout=0.5`` (as in the paper) unless ``model_params`` sets it.
+        Parameters of the classifier, e.g. ``{'max_epochs': 20}``. Every strategy gets the
+        same model; BALD samples its dropout (every model has dropout by default; a model
+        with ``dropout=0`` is refused for BALD before any work).
     repeats : int, default=1
         Number of repeats (the paper uses 10).
     initial, step, until : float, default=0.02, 0.02 and 0.5

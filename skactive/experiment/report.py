@@ -14,6 +14,7 @@ from .summary import (
     curve_area,
     dataset_metrics,
     learning_curves,
+    pairwise_intervals,
     pairwise_matrix,
     query_times,
 )
@@ -67,6 +68,16 @@ def _by_strategy(frame, value, strategies, fmt, *, best="max"):
             text.append(f"**{cell}**" if best and c == top else cell)
         rows.append([ds, model] + text)
     return rows
+
+
+def _win_cell(share, interval):
+    """``0.62 [0.55, 0.70]``; the share alone without an interval (a single curve)."""
+    if share != share:
+        return ""
+    if interval is None or interval[0] != interval[0]:
+        return f"{share:.2f}"
+    low, high = max(interval[0], 0.0), min(interval[1], 1.0)
+    return f"{share:.2f} [{low:.2f}, {high:.2f}]"
 
 
 def _baseline_section(results, metric, include_initial, baseline="random"):
@@ -156,6 +167,9 @@ def write_report(folder, *, out=None, metric=None, include_initial=False):
     areas = curve_area(results, metric)
     times = query_times(results)
     matrix = pairwise_matrix(results, metric, include_initial=include_initial)
+    intervals = {(r.strategy, r.compared_with): (r.ci_low, r.ci_high) for r in
+                 pairwise_intervals(results, metric, include_initial=include_initial)
+                 .itertuples()}
     last = curves.loc[curves.groupby(["dataset", "model", "strategy"], sort=False)["round"]
                       .idxmax()]
     final_rows = [[ds, model, f"{100 * last[last['dataset'] == ds]['labeled_fraction'].max():.0f}%"]
@@ -214,13 +228,15 @@ def write_report(folder, *, out=None, metric=None, include_initial=False):
         "Share of (data set, model, repeat, round) cells in which the row strategy scores "
         "strictly higher than the column strategy"
         + ("" if include_initial else " (round 0, the shared random start, left out)")
-        + ", as in the DAMI paper's Fig. 5.",
+        + ", as in the DAMI paper's Fig. 5. In brackets, a 95% t interval over the learning "
+        "curves (each curve's share of rounds won is one observation: rounds of a curve are "
+        "not independent); an interval holding 0.5 does not tell the two apart.",
         "",
         "![pairwise comparison matrix](pairwise_matrix.png)",
         "",
         _table(["row beats column"] + list(matrix.columns),
-               [[s] + ["" if v != v else f"{v:.2f}" for v in matrix.loc[s]]
-                for s in matrix.index]),
+               [[s] + [_win_cell(matrix.loc[s, t], intervals.get((s, t)))
+                       for t in matrix.columns] for s in matrix.index]),
         "",
     ]
     lines += _baseline_section(results, metric, include_initial)

@@ -134,6 +134,71 @@ def pairwise_matrix(results, metric="auto", *, include_initial=False):
                         columns=pd.Index(strategies, name="compared with"))
 
 
+def pairwise_intervals(results, metric="auto", *, confidence=0.95, include_initial=False):
+    """The win shares of :func:`pairwise_matrix` with confidence intervals.
+
+    Rounds of one learning curve are not independent (they share the labeled set grown so
+    far), so the unit of replication is the curve: for each pair of strategies and each
+    (data set, model, repeat) the share of rounds in which the first scores strictly higher,
+    then the mean of these shares with a t interval over them. The mean equals
+    :func:`pairwise_matrix`'s entry when every curve has the same number of rounds.
+
+    Parameters
+    ----------
+    results : DataFrame
+    metric : {'auto', 'auc', 'accuracy', 'f1_macro'}, default='auto'
+    confidence : float, default=0.95
+        Coverage of the intervals.
+    include_initial : bool, default=False
+        Count round 0 too (identical labeled sets within a repeat).
+
+    Returns
+    -------
+    intervals : DataFrame
+        Columns ``strategy, compared_with, win_share, ci_low, ci_high, n_curves``, one row per
+        ordered pair of strategies that share a curve (interval NaN for a single curve).
+
+    See Also
+    --------
+    pairwise_matrix : The win shares alone, as a matrix.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skactive.experiment import pairwise_intervals
+    >>> rows = [{"dataset": "d", "model": "m", "repeat": r, "round": k, "strategy": s,
+    ...          "auc": 0.8 + (0.01 if s == "a" and k != r % 3 + 1 else 0.0),
+    ...          "accuracy": 0.0, "f1_macro": 0.0}
+    ...         for r in range(4) for k in range(4) for s in ("a", "b")]
+    >>> row = pairwise_intervals(pd.DataFrame(rows)).iloc[0]
+    >>> row["strategy"], row["compared_with"], round(float(row["win_share"]), 3), int(row["n_curves"])
+    ('a', 'b', 0.667, 4)
+    """
+    _check_confidence(confidence)
+    frame = scores(results, metric)
+    if not include_initial:
+        frame = frame[frame["round"] > 0]
+    strategies = list(dict.fromkeys(results["strategy"]))
+    wide = (frame.groupby(["dataset", "model", "repeat", "round", "strategy"])["score"]
+            .first().unstack("strategy").reindex(columns=strategies))
+    curves = wide.index.droplevel("round")
+    rows = []
+    for i, a in enumerate(strategies):
+        for j, b in enumerate(strategies):
+            if i == j:
+                continue
+            both = wide[[a, b]].dropna()
+            if both.empty:
+                continue
+            wins = pd.Series((both[a] > both[b]).to_numpy(dtype=np.float64),
+                             index=curves[wide.index.isin(both.index)])
+            shares = wins.groupby(level=[0, 1, 2]).mean().to_numpy()
+            mean, low, high, _ = _t_interval(shares, confidence)
+            rows.append((a, b, float(mean), float(low), float(high), len(shares)))
+    return pd.DataFrame(rows, columns=["strategy", "compared_with", "win_share", "ci_low",
+                                       "ci_high", "n_curves"])
+
+
 def curve_area(results, metric="auto", *, per_repeat=False):
     """Normalised area under each learning curve: its mean height over the labeled fractions.
 

@@ -234,7 +234,7 @@ def _shown_file_rows(opened, positions, columns, target):
     return pd.DataFrame(np.asarray(opened[positions]), columns=columns)
 
 
-def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="entropy", n=10,
+def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="auto", n=10,
                model="auto", model_params=None, seed=0, sep=None, encoding="utf-8",
                keep_columns=None, decimal=None, merge_label_case=False, include_labeled=False,
                chunk_rows=None):
@@ -264,8 +264,9 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="e
         The files hold sentences.
     drop : list of str, default=None
         Table columns to ignore.
-    strategy : str, default='entropy'
-        A short name of :func:`skactive.strategies.get_strategy`.
+    strategy : str, default='auto'
+        A short name of :func:`skactive.strategies.get_strategy`; ``'auto'`` is the default
+        chosen on the benchmark (:data:`skactive.strategies.AUTO_STRATEGY`).
     n : int, default=10
         Number of rows to pick.
     model : str, default='auto'

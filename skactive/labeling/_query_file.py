@@ -8,7 +8,7 @@ from ._engine import (check_strategy, choose, fit_learner, make_strategy, model_
 from ._rows import RowsFile
 
 
-def query_file(path, *, target=None, text=False, id_column=None, strategy="entropy", n=10,
+def query_file(path, *, target=None, text=False, id_column=None, strategy="auto", n=10,
                model="auto", model_params=None, seed=0, sep=None, encoding="utf-8"):
     """Pick the ``n`` unlabeled rows of one file to label next.
 
@@ -28,7 +28,9 @@ def query_file(path, *, target=None, text=False, id_column=None, strategy="entro
     id_column : str, default=None
         A column of unique row ids to use as row keys; by default a row's key is a hash of its
         feature cells (see :class:`RowsFile`).
-    strategy : str, default='entropy'
+    strategy : str, default='auto'
+        A short name of :func:`skactive.strategies.get_strategy`; ``'auto'`` is
+        :data:`skactive.strategies.AUTO_STRATEGY`.
     n : int, default=10
     model : str, default='auto'
         ``'auto'`` (MLP for tables, TextCNN for text), ``'mlp'``, ``'textcnn'``, ``'bilstm'``.

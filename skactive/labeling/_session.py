@@ -133,7 +133,9 @@ class LabelingSession:
     classes : list of str, default=None
         The labels to offer, besides those already in the file (needed when the file has
         none yet).
-    strategy : str, default='entropy'
+    strategy : str, default='auto'
+        A short name of :func:`skactive.strategies.get_strategy`; ``'auto'`` is
+        :data:`skactive.strategies.AUTO_STRATEGY`.
     model : str, default='auto'
     model_params : dict, default=None
         For example ``{'max_epochs': 20}``.
@@ -180,7 +182,7 @@ class LabelingSession:
     """
 
     def __init__(self, path, out, *, target=None, text=False, id_column=None, classes=None,
-                 strategy="entropy", model="auto", model_params=None, batch_size=10, seed=0,
+                 strategy="auto", model="auto", model_params=None, batch_size=10, seed=0,
                  stop_set_size=1000, stop_threshold=0.99, stop_window=3, background=True,
                  sep=None, encoding="utf-8"):
         self.path = path

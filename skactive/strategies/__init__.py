@@ -20,7 +20,7 @@ from ._ibal import IBAL, IBALD
 from ._mixture import RandomMixture
 from ._ralif import RALIF
 from ._random import RandomSampling
-from ._registry import canonical_strategy_name, get_strategy, strategy_names
+from ._registry import AUTO_STRATEGY, canonical_strategy_name, get_strategy, strategy_names
 from ._uncertainty import (
     EntropySampling,
     LeastConfidence,
@@ -34,6 +34,7 @@ from ._uncertainty import (
 )
 
 __all__ = [
+    "AUTO_STRATEGY",
     "QueryStrategy",
     "ScoreBasedStrategy",
     "check_query_size",

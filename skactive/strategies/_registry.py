@@ -20,11 +20,18 @@ _STRATEGIES = {
     "mixture": ("RandomMixture", {}),
     "albl": ("ActiveLearningByLearning", {}),
 }
-_ALIASES = {"uncertainty": "least-confidence", "lc": "least-confidence", "core-set": "coreset"}
+#: What the strategy name ``'auto'`` means: the default of ``skactive query``, ``skactive label``
+#: and the labeling functions, chosen on the benchmark of docs/results/evidence.md (the
+#: strategy that was never significantly worse than random in any round of Telescope, Employee
+#: and MR, and beat it on the area under the learning curve on each).
+AUTO_STRATEGY = "mixture"
+
+_ALIASES = {"uncertainty": "least-confidence", "lc": "least-confidence", "core-set": "coreset",
+            "auto": AUTO_STRATEGY}
 
 
 def strategy_names():
-    """The short names :func:`get_strategy` accepts.
+    """The short names :func:`get_strategy` accepts (besides aliases such as ``'auto'``).
 
     Examples
     --------
@@ -41,7 +48,8 @@ def canonical_strategy_name(name):
     Parameters
     ----------
     name : str
-        A short name or alias; ``'_'`` and ``' '`` work as ``'-'``.
+        A short name or alias; ``'_'`` and ``' '`` work as ``'-'``. ``'auto'`` is the
+        default strategy chosen on the benchmark, :data:`AUTO_STRATEGY`.
 
     Returns
     -------
@@ -58,12 +66,14 @@ def canonical_strategy_name(name):
     >>> from skactive.strategies import canonical_strategy_name
     >>> canonical_strategy_name("Least_Confidence"), canonical_strategy_name("uncertainty")
     ('least-confidence', 'least-confidence')
+    >>> canonical_strategy_name("auto")
+    'mixture'
     """
     key = str(name).strip().lower().replace("_", "-").replace(" ", "-")
     key = _ALIASES.get(key, key)
     if key not in _STRATEGIES:
         raise ValueError(
-            f"Unknown strategy {name!r}; choose from: {', '.join(_STRATEGIES)}."
+            f"Unknown strategy {name!r}; choose from: auto, {', '.join(_STRATEGIES)}."
         )
     return key
 
