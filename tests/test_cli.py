@@ -368,9 +368,10 @@ def _query(capsys, folder, pool, *extra):
     return pd.read_csv(io.StringIO(captured.out)), captured.err
 
 
-# every strategy scored chunk by chunk (the row-wise ones), one read whole (coreset), random
+# the strategies that stream (the row-wise ones, random, the default 'auto' and the mixture
+# behind it) and those read whole (coreset; albl, whose default arms include set strategies)
 @pytest.mark.parametrize("strategy", ["entropy", "margin", "least-confidence", "egl", "ibal",
-                                      "random", "coreset"])
+                                      "random", "auto", "mixture", "coreset", "albl"])
 def test_query_parquet_pool_picks_as_the_same_pool_in_csv(numeric_pool, capsys, strategy):
     folder, pool = numeric_pool
     as_csv, _ = _query(capsys, folder, folder / "pool.csv", "--strategy", strategy)
@@ -382,22 +383,28 @@ def test_query_parquet_pool_picks_as_the_same_pool_in_csv(numeric_pool, capsys, 
     assert as_parquet["note"].tolist() == pool["note"].iloc[as_parquet["pool_row"]].tolist()
 
 
-@pytest.mark.parametrize("chunk_rows, layout", [(None, "C"), ("7", "C"), ("450", "C"),
-                                                ("64", "F"), ("64", ">f8")])
+@pytest.mark.parametrize("chunk_rows, layout, strategy", [
+    (None, "C", "auto"), ("7", "C", "auto"), ("450", "C", "entropy"), ("64", "F", "mixture"),
+    ("64", ">f8", "entropy"), ("33", "C", "albl"), ("16", "C", "margin")])
 def test_query_npy_pool_picks_as_the_same_pool_in_csv(numeric_pool, capsys, chunk_rows,
-                                                       layout):
+                                                       layout, strategy):
     folder, pool = numeric_pool
-    as_csv, _ = _query(capsys, folder, folder / "pool.csv")
+    as_csv, _ = _query(capsys, folder, folder / "pool.csv", "--strategy", strategy)
     X = np.load(folder / "pool.npy")
     # column-major and big-endian files read as well as the usual layout
     np.save(folder / "pool.npy", np.asfortranarray(X) if layout == "F"
             else X.astype(layout) if layout != "C" else X)
     extra = ["--chunk-rows", chunk_rows] if chunk_rows else []
-    as_npy, _ = _query(capsys, folder, folder / "pool.npy", *extra)
+    as_npy, _ = _query(capsys, folder, folder / "pool.npy", "--strategy", strategy, *extra)
     shared = ["rank", "pool_row", "score", "predicted", "f0", "f1", "f2", "f3"]
     assert as_npy.columns.tolist() == shared  # a .npy pool has its features only
     _same_picks(as_npy, as_csv[shared])
-    assert as_npy["score"].is_monotonic_decreasing and as_npy["pool_row"].is_unique
+    assert as_npy["pool_row"].is_unique
+    # a strategy ranking rows shows their scores, best first; a mixture chooses a set
+    ranks = strategy in ("entropy", "margin")
+    assert as_npy["score"].notna().all() == ranks and as_npy["score"].isna().all() != ranks
+    if ranks:
+        assert as_npy["score"].is_monotonic_decreasing
 
 
 def test_query_parquet_pool_leaves_out_rows_already_labeled(numeric_pool, capsys):

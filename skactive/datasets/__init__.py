@@ -39,6 +39,7 @@ _LAZY = {
     "load_named": "._named",
     "named_datasets": "._named",
     "ParquetPool": "._pool",
+    "PoolView": "._pool",
     "is_pool_file": "._pool",
     "open_pool": "._pool",
 }
@@ -46,6 +47,7 @@ _LAZY = {
 __all__ = [
     "DataNotice",
     "ParquetPool",
+    "PoolView",
     "identifier_columns",
     "get_data_home",
     "is_pool_file",

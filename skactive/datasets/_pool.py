@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils import check_int, iter_chunks, take_rows
+
 #: File name endings :func:`open_pool` reads, by kind.
 PARQUET_SUFFIXES = (".parquet", ".pq")
 NPY_SUFFIXES = (".npy",)
@@ -431,6 +433,216 @@ class ParquetPool:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class PoolView:
+    """A pool of plain numbers seen as DataFrames of named columns, optionally some rows only.
+
+    A model fitted on a DataFrame (a Pipeline whose ``ColumnTransformer`` selects columns by
+    name, as :func:`skactive.experiment.make_model` builds for tables) cannot read bare
+    arrays. Through this view a ``.npy`` or Parquet pool (or any array) reaches it as it would
+    a table: every chunk the view streams (:meth:`iter_chunks`) and every set of rows it gives
+    (``view[indices]``) is a DataFrame with the feature names, of ``dtype`` values (float64,
+    as a CSV table is read). ``rows`` restricts the view to some rows of the pool, for
+    example those still without a label: the view's row ``i`` is the pool's row ``rows[i]``.
+    Values are checked to be finite as they are read.
+
+    The view follows the pool protocol of :func:`skactive.utils.iter_chunks`, so that every
+    streaming strategy scores it one chunk at a time; ``np.asarray(view)`` is refused, so that
+    nothing loads the pool whole by accident (``view[:]`` reads every row when wanted).
+
+    Parameters
+    ----------
+    pool : ndarray, memmap, ParquetPool or pool object of shape (n_rows, n_columns)
+        The rows, numbers only (a :func:`open_pool` result, for one).
+    columns : list of str
+        The names of the pool's columns, in order.
+    rows : array-like of int, default=None
+        Increasing positions of the pool rows the view holds; every row by default.
+    dtype : dtype, default=numpy.float64
+        The values' type in the DataFrames given.
+
+    Attributes
+    ----------
+    pool : array or pool object
+        The pool viewed.
+    columns : list of str
+        The column names (``feature_names`` is the same list).
+    rows : ndarray of int or None
+        The pool rows held, or None for every row.
+    shape : tuple of int
+        ``(n_rows_in_view, n_columns)``.
+
+    Raises
+    ------
+    ValueError
+        When ``columns`` does not fit the pool's width or ``rows`` is not increasing within
+        the pool; when a value read is NaN or infinite (saying where).
+
+    See Also
+    --------
+    open_pool : Open a ``.npy`` or Parquet pool.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.datasets import PoolView
+    >>> pool = np.arange(12, dtype=np.float32).reshape(6, 2)
+    >>> view = PoolView(pool, ["a", "b"], rows=[1, 2, 4, 5])
+    >>> len(view), view.shape
+    (4, (4, 2))
+    >>> view[[3, 0]]
+          a     b
+    0  10.0  11.0
+    1   2.0   3.0
+    >>> [(start, stop, chunk["a"].tolist()) for start, stop, chunk in view.iter_chunks(3)]
+    [(0, 3, [2.0, 4.0, 8.0]), (3, 4, [10.0])]
+    >>> view.pool_rows([3, 0]).tolist()
+    [5, 1]
+    """
+
+    ndim = 2
+
+    def __init__(self, pool, columns, rows=None, dtype=np.float64):
+        self.pool = pool
+        self.columns = [str(c) for c in columns]
+        self.dtype = np.dtype(dtype)
+        n_pool, width = pool.shape[0], pool.shape[1]
+        if width != len(self.columns):
+            raise ValueError(f"The pool has {width} columns but {len(self.columns)} names were "
+                             f"given ({self.columns}): name each column once, in order.")
+        if rows is not None:
+            rows = np.asarray(rows)
+            if rows.ndim != 1 or (rows.size and rows.dtype.kind not in "iu"):
+                raise ValueError("rows must be a 1-dimensional array of row positions.")
+            rows = rows.astype(np.intp)
+            if rows.size and (rows[0] < 0 or rows[-1] >= n_pool
+                              or (np.diff(rows) <= 0).any()):
+                raise ValueError(f"rows must be increasing positions between 0 and "
+                                 f"{n_pool - 1}.")
+        self.rows = rows
+
+    @property
+    def feature_names(self):
+        """The column names (the same list as ``columns``)."""
+        return self.columns
+
+    @property
+    def shape(self):
+        """``(n_rows_in_view, n_columns)``."""
+        n = self.pool.shape[0] if self.rows is None else len(self.rows)
+        return int(n), len(self.columns)
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __repr__(self):
+        return f"PoolView({self._name()}, shape={self.shape})"
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(
+            f"{self!r} is not loaded into memory as a whole: stream it with "
+            "view.iter_chunks(chunk_rows), read rows with view[indices], or read every row "
+            "with view[:] if it fits in memory.")
+
+    def _name(self):
+        path = getattr(self.pool, "path", None) or getattr(self.pool, "filename", None)
+        return f"the pool file {path}" if path else f"a pool of {self.pool.shape[0]:,} rows"
+
+    def pool_rows(self, indices):
+        """The pool's positions of the view's rows ``indices``.
+
+        Parameters
+        ----------
+        indices : array-like of int
+
+        Returns
+        -------
+        positions : ndarray of int
+        """
+        indices = np.asarray(indices, dtype=np.intp)
+        return indices if self.rows is None else self.rows[indices]
+
+    def _frame(self, values, sources):
+        bad = ~np.isfinite(values)
+        if bad.any():
+            r, c = np.argwhere(bad)[0]
+            name = self._name()
+            raise ValueError(f"{name[0].upper()}{name[1:]} holds {values[r, c]} in row "
+                             f"{int(sources[r])} (0-based), column {self.columns[c]!r}: a "
+                             "pool's features must be finite numbers. Fill in or remove that "
+                             "row.")
+        import pandas as pd
+
+        return pd.DataFrame(values.astype(self.dtype, copy=False), columns=self.columns)
+
+    def __getitem__(self, key):
+        n = len(self)
+        if isinstance(key, slice):
+            start, stop, step = key.indices(n)
+            if step == 1 and self.rows is None:
+                stop = max(start, stop)
+                return self._frame(np.asarray(self.pool[start:stop]), np.arange(start, stop))
+            key = np.arange(start, stop, step)
+        index = np.asarray(key)
+        if index.dtype == bool and index.shape == (n,):
+            index = np.flatnonzero(index)
+        if index.ndim != 1 or (index.size and index.dtype.kind not in "iu"):
+            raise IndexError("Index a PoolView with a 1-dimensional array of row positions, "
+                             "a boolean mask or a slice.")
+        index = index.astype(np.intp)
+        if index.size and (index.min() < -n or index.max() >= n):
+            raise IndexError(f"Row positions must be between {-n} and {n - 1}.")
+        sources = self.pool_rows(np.where(index < 0, index + n, index))
+        return self._frame(np.asarray(take_rows(self.pool, sources)), sources)
+
+    def iter_chunks(self, chunk_rows):
+        """Stream the view: ``(start, stop, frame)`` for consecutive chunks of ``chunk_rows``.
+
+        Every chunk but the last has exactly ``chunk_rows`` rows, however the pool's own
+        chunks fall and whichever rows the view leaves out; one chunk of the pool is read at
+        a time (:func:`skactive.utils.iter_chunks`).
+
+        Parameters
+        ----------
+        chunk_rows : int
+            Rows per chunk.
+
+        Yields
+        ------
+        start, stop : int
+            The chunk holds the view's rows ``start`` to ``stop - 1``.
+        frame : DataFrame of shape (stop - start, n_columns)
+        """
+        chunk_rows = check_int("chunk_rows", chunk_rows, 1)
+        pending, held, start = [], 0, 0
+        for lo, hi, block in iter_chunks(self.pool, chunk_rows):
+            block = np.asarray(block)
+            sources = np.arange(lo, hi)
+            if self.rows is not None:
+                a, b = np.searchsorted(self.rows, [lo, hi])
+                sources = self.rows[a:b]
+                block = block[sources - lo]
+            if not len(sources):
+                continue
+            pending.append((block, sources))
+            held += len(sources)
+            while held >= chunk_rows:
+                values, where = _joined(pending)
+                yield start, start + chunk_rows, self._frame(values[:chunk_rows],
+                                                             where[:chunk_rows])
+                start += chunk_rows
+                held -= chunk_rows
+                pending = [(values[chunk_rows:], where[chunk_rows:])] if held else []
+        if held:
+            values, where = _joined(pending)
+            yield start, start + held, self._frame(values, where)
+
+
+def _joined(parts):
+    if len(parts) == 1:
+        return parts[0]
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
 
 
 def _open_npy(path):

@@ -4,7 +4,7 @@ import numpy as np
 
 from ..experiment import Dataset, canonical_strategy_name, make_model
 from ..learner import ActiveLearner
-from ..strategies import ScoreBasedStrategy, get_strategy, top_n
+from ..strategies import ScoreBasedStrategy, get_strategy, stream_scores, top_n
 
 
 def check_strategy(name):
@@ -62,7 +62,8 @@ def choose(learner, strategy, X_pool, n):
     """``(positions in X_pool, score)``: the strategy's batch and, where the strategy ranks
     rows one by one, their score (higher = more informative), else NaN."""
     if has_row_scores(strategy):
-        scores = np.asarray(strategy.score_samples(learner, X_pool), dtype=float)
+        # the scores the strategy's own query ranks: chunk by chunk where they are pointwise
+        scores = np.asarray(stream_scores(strategy, learner, X_pool), dtype=float)
         idx = top_n(scores, n)
         return idx, scores[idx]
     idx, _ = strategy(learner, X_pool, n_instances=n)

@@ -8,27 +8,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..datasets import DataNotice, is_pool_file, open_pool
+from ..datasets import DataNotice, PoolView, is_pool_file, open_pool
 from ..datasets import iter_lines as _iter_lines
 from ..datasets import read_text as _read_text
 from ..datasets import sniff_separator as _sniff_sep
 from ..experiment import dataset_from_table, dataset_from_text, make_model
 from ..experiment import fit_text_embedding, model_has_dropout, resolve_model_name
 from ..learner import ActiveLearner
-from ..readouts import model_view
-from ..strategies import ScoreBasedStrategy, canonical_strategy_name, check_strategy_applicable
-from ..strategies import get_strategy, top_n
+from ..strategies import AUTO_STRATEGY, ScoreBasedStrategy, canonical_strategy_name
+from ..strategies import check_strategy_applicable, get_strategy, strategy_names
 from ..strategies import seeded_strategy as _seed_strategy
-from ..utils import MEMORY_BUDGET_BYTES
+from ..utils import MEMORY_BUDGET_BYTES, chunk_budget
 
 #: Rows of a pool file read and scored at a time: a multiple of the networks' inference batch
 #: (8,192 rows), so that the forward passes see the same batches as over the whole pool.
 DEFAULT_CHUNK_ROWS = 65_536
-
-#: Strategies whose score of a row depends on the model, the labeled set and that row alone,
-#: never on the other pool rows or on random draws: scored chunk by chunk, their picks are
-#: those of the whole pool in memory.
-_ROW_WISE = ("least-confidence", "margin", "entropy", "egl", "ibal")
 
 
 def _unlabeled_rows(pool, target, path):
@@ -143,87 +137,30 @@ def _open_pool_file(pool, dataset):
                                   "drop=[...]")) from None
 
 
-def _check_finite(rows, row_numbers, pool, columns):
-    """``rows``, refused when a cell is NaN or infinite (the model would score it NaN)."""
-    bad = ~np.isfinite(rows)
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise ValueError(f"The pool file {pool} holds {rows[r, c]} in row {row_numbers[r]} "
-                         f"(0-based), column {columns[c]!r}: a pool's features must be finite "
-                         "numbers. Fill in or remove that row.")
-    return rows
+def _streaming_strategies():
+    """The registry's names of the strategies that read a pool one chunk at a time."""
+    return [name for name in strategy_names()
+            if getattr(get_strategy(name), "streams_pool", False)]
 
 
-def _as_frame(rows, columns):
-    # float64, as the labeled table was read: the model sees the same numbers either way
-    return pd.DataFrame(rows.astype(np.float64), columns=columns)
-
-
-def _iter_file_chunks(opened, chunk_rows):
-    """``(start, stop, rows)`` of a pool file, one chunk in memory at a time."""
-    if hasattr(opened, "iter_chunks"):
-        yield from opened.iter_chunks(chunk_rows)
-        return
-    n_rows, n_cols = opened.shape
-    if isinstance(opened, np.memmap) and opened.flags.c_contiguous and opened.filename:
-        # Read into a buffer rather than through the map: the pages a map has touched count
-        # as the process's resident memory, which would grow to the file's size.
-        row_bytes = n_cols * opened.dtype.itemsize
-        with open(opened.filename, "rb") as fh:
-            for start in range(0, n_rows, chunk_rows):
-                stop = min(start + chunk_rows, n_rows)
-                rows = np.empty((stop - start, n_cols), dtype=opened.dtype)
-                fh.seek(opened.offset + start * row_bytes)
-                if fh.readinto(memoryview(rows).cast("B")) != rows.nbytes:
-                    raise OSError(f"{opened.filename} ended before its {n_rows} rows: the "
-                                  "file is truncated.")
-                yield start, stop, rows
-        return
-    for start in range(0, n_rows, chunk_rows):  # another layout: slices of the map
-        stop = min(start + chunk_rows, n_rows)
-        yield start, stop, np.asarray(opened[start:stop])
-
-
-def _query_file_pool(learner, chooser, strategy, row_wise, opened, columns, candidates, n, pool,
-                     chunk_rows):
-    """``(positions among candidates, metrics)`` of the picks, reading the pool in chunks."""
-    n_rows = len(opened)
-    n_pool = n_rows if candidates is None else len(candidates)
-    if strategy == "random":
-        # its draw depends on the pool's size alone: a zero-width stand-in reads nothing
-        return chooser(None, np.broadcast_to(np.float32(0), (n_pool, 0)), n_instances=n)
-    if not row_wise:
-        size = n_pool * len(columns) * 8
+def _query_file_pool(learner, chooser, strategy, X_pool, n, pool, chunk_rows):
+    """``(positions in X_pool, their rows, metrics)``: a strategy that streams reads the pool
+    file ``chunk_rows`` rows at a time; any other reads it whole, within the memory budget."""
+    row_bytes = X_pool.shape[1] * X_pool.dtype.itemsize
+    if not getattr(chooser, "streams_pool", False):
+        size = len(X_pool) * row_bytes
         if size > MEMORY_BUDGET_BYTES:
             raise ValueError(
-                f"strategy={strategy!r} needs the whole pool in memory (its picks depend on "
-                f"all rows at once, not on each row alone), but the pool file {pool} ({n_pool:,} rows x {len(columns)} columns, "
-                f"{size / 1e6:,.0f} MB as float64) exceeds the {MEMORY_BUDGET_BYTES / 1e6:,.0f} "
-                f"MB a pool file may take in memory. Use a strategy that scores rows one by "
-                f"one ({', '.join(_ROW_WISE)}), which streams the file, or a smaller pool.")
-        positions = range(n_rows) if candidates is None else candidates
-        rows = np.asarray(opened[:] if candidates is None else opened[candidates])
-        frame = _as_frame(_check_finite(rows, positions, pool, columns), columns)
-        idx, _, metrics = learner.query(frame, n_instances=n, return_metrics=True)
-        return idx, metrics
-    view = model_view(learner)
-    scores, filled = None, 0
-    for start, stop, rows in _iter_file_chunks(opened, chunk_rows):
-        positions = range(start, stop)
-        if candidates is not None:
-            lo, hi = np.searchsorted(candidates, [start, stop])
-            positions = candidates[lo:hi]
-            rows = rows[positions - start]
-            if not len(rows):
-                continue
-        _check_finite(rows, positions, pool, columns)
-        chunk_scores = np.asarray(chooser.score_samples(view, _as_frame(rows, columns)))
-        if scores is None:
-            scores = np.empty(n_pool, dtype=chunk_scores.dtype)
-        scores[filled:filled + len(chunk_scores)] = chunk_scores
-        filled += len(chunk_scores)
-    idx = top_n(scores, n)
-    return idx, scores[idx]
+                f"strategy={strategy!r} needs the whole pool in memory (it chooses the batch "
+                f"from all rows at once), but the pool file {pool} ({len(X_pool):,} rows x "
+                f"{X_pool.shape[1]} columns, {size / 1e6:,.0f} MB as float64) exceeds the "
+                f"{MEMORY_BUDGET_BYTES / 1e6:,.0f} MB a pool file may take in memory. Use a "
+                f"strategy that streams the file: strategy='auto' (the default, "
+                f"{AUTO_STRATEGY}) or one of {', '.join(_streaming_strategies())}; or a "
+                "smaller pool.")
+        X_pool = X_pool[:]
+    with chunk_budget(chunk_rows * row_bytes):  # chunk_rows rows of the view per chunk
+        return learner.query(X_pool, n_instances=n, return_metrics=True)
 
 
 def _shown_file_rows(opened, positions, columns, target):
@@ -251,11 +188,12 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="a
         for memory can be a Parquet file (``.parquet``, ``.pq``; the labeled table's feature
         columns are read from it by name) or a ``.npy`` array (its columns are the labeled
         table's feature columns, in order), opened with :func:`skactive.datasets.open_pool`
-        and read ``chunk_rows`` rows at a time: the strategies that score rows one by one
-        (least-confidence, margin, entropy, egl, ibal) stream it and hold one float per row;
-        ``random`` reads nothing but the picks; the others (BALD and IBAL-D, whose scores
-        depend on the whole pool, and the strategies that choose the batch as a set) read
-        it whole, which is refused beyond
+        and read ``chunk_rows`` rows at a time, as DataFrames of the feature columns
+        (:class:`skactive.datasets.PoolView`): every strategy that streams a pool
+        (``streams_pool``: ``'auto'``, least-confidence, margin, entropy, egl, bald, ibal,
+        random, and the mixtures of them) reads it chunk by chunk and holds one float per
+        row; the strategies that choose the batch as a set (coreset, badge, dami, ibal-d,
+        ralif) read it whole, which is refused beyond
         :data:`skactive.utils.MEMORY_BUDGET_BYTES` of float64 features. The labeled
         table's features must then all be numeric.
     target : str, default=None
@@ -282,7 +220,9 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="a
     include_labeled : bool, default=False
         Also propose pool rows whose ``target`` cell is filled.
     chunk_rows : int, default=None
-        Rows of a ``.npy`` or Parquet pool read and scored at a time (65,536 by default).
+        Rows of a ``.npy`` or Parquet pool read and scored at a time (65,536 by default);
+        above 8,192, rounded down to a multiple of it (the networks' inference batch, so that
+        the picks are those of the whole pool).
 
     Returns
     -------
@@ -349,13 +289,9 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="a
         columns = list(dataset.X.columns)
         if is_pool_file(pool):
             opened, columns = _open_pool_file(pool, dataset)
-            candidates = _file_candidates(pool, opened, target, include_labeled,
-                                          chunk_rows or DEFAULT_CHUNK_ROWS)
-            # a stand-in of the pool's size: nothing below reads the file but the query
-            X_pool = np.broadcast_to(np.float32(0), (
-                len(opened) if candidates is None else len(candidates), 0))
-            if candidates is None:
-                candidates = np.arange(len(opened))
+            # the rows without a label, as DataFrames the model fitted on the table reads
+            X_pool = PoolView(opened, columns, rows=_file_candidates(
+                pool, opened, target, include_labeled, chunk_rows or DEFAULT_CHUNK_ROWS))
         else:
             shown = _read_pool_table(Path(pool), columns, target=target, sep=sep,
                                      encoding=encoding, decimal=decimal)
@@ -387,19 +323,17 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="a
                   and type(chooser).query is ScoreBasedStrategy.query)
     if opened is None:
         idx, rows, metrics = learner.query(X_pool, n_instances=n, return_metrics=True)
+        pool_rows = candidates[idx]
+        shown = shown.iloc[pool_rows].reset_index(drop=True)
     else:
-        idx, metrics = _query_file_pool(
-            learner, chooser, strategy, ranks_rows and strategy in _ROW_WISE, opened, columns, None if len(candidates) == len(opened) else candidates, n, pool,
-            chunk_rows or DEFAULT_CHUNK_ROWS)
-        idx = np.asarray(idx, dtype=np.intp)
-        shown = _shown_file_rows(opened, candidates[idx], columns, target)  # the picks alone
-        rows = _as_frame(shown[columns].to_numpy(dtype=np.float32), columns)
+        idx, rows, metrics = _query_file_pool(learner, chooser, strategy, X_pool, n, pool,
+                                              chunk_rows or DEFAULT_CHUNK_ROWS)
+        pool_rows = X_pool.pool_rows(idx)
+        shown = _shown_file_rows(opened, pool_rows, columns, target)  # the picks alone
     score = (np.asarray(metrics, dtype=float) if ranks_rows and metrics is not None
              else np.full(len(idx), np.nan))
-    picks = pd.DataFrame({"rank": np.arange(1, len(idx) + 1), "pool_row": candidates[idx],
+    picks = pd.DataFrame({"rank": np.arange(1, len(idx) + 1), "pool_row": pool_rows,
                           "score": score, "predicted": learner.predict(rows)})
-    if opened is None:
-        shown = shown.iloc[candidates[idx]].reset_index(drop=True)
     # the pool's own columns keep their values under a new name where they clash with ours
     taken = set(picks.columns) | set(shown.columns)
     renamed = []

@@ -10,7 +10,7 @@ from ._badge import BADGE
 from ._bald import BALD, mutual_information
 from ._base import (
     QueryStrategy, ScoreBasedStrategy, check_query_size, check_strategy_applicable,
-    seeded_strategy, top_n,
+    seeded_strategy, stream_scores, top_n,
 )
 from ._coreset import CoreSet
 from ._dami import DAMI
@@ -40,6 +40,7 @@ __all__ = [
     "check_query_size",
     "check_strategy_applicable",
     "top_n",
+    "stream_scores",
     "seeded_strategy",
     "canonical_strategy_name",
     "get_strategy",

@@ -7,7 +7,7 @@ from sklearn.utils import check_random_state
 from .. import readouts
 from ..utils import derive_seed, take_rows
 from ._base import QueryStrategy, check_query_size
-from ._mixture import resolve_strategy
+from ._mixture import _declared, resolve_strategy
 
 
 def _row_keys(rows):
@@ -71,6 +71,10 @@ class ActiveLearningByLearning(QueryStrategy):
     trained after batch ``t`` is measured on the labels of batch ``t + 1``, which it has not
     been trained on, so it is known when batch ``t + 2`` is chosen.
 
+    The pool is read by the arms and, for the drawn rows, by the model alone: when every arm
+    reads a pool one chunk at a time (``streams_pool``: the uncertainty family, EGL, BALD,
+    IBAL), so does ALBL, which holds one float per pool row beyond them.
+
     References
     ----------
     .. [1] W.-N. Hsu and H.-T. Lin, "Active learning by learning", AAAI 2015.
@@ -101,6 +105,13 @@ class ActiveLearningByLearning(QueryStrategy):
 
     needs_labeled_set = True
     stateful = True
+
+    @property
+    def streams_pool(self):
+        """Whether every arm reads the pool one chunk at a time (random sampling reads none)."""
+        arms = self.strategies
+        return isinstance(arms, (list, tuple)) and all(
+            _declared(arm, "streams_pool", False) for arm in arms)
 
     def __init__(self, strategies=("margin", "coreset", "badge"), exploration=0.2,
                  random_state=None):
@@ -155,16 +166,20 @@ class ActiveLearningByLearning(QueryStrategy):
 
         probabilities = np.exp(log_weights - log_weights.max())
         probabilities = (1 - gamma) * probabilities / probabilities.sum() + gamma / n_arms
-        advice = np.zeros((n_arms, n_pool))
-        for k, arm in enumerate(arms):
-            if names[k] == "random":
-                advice[k] = 1.0 / n_pool
-            else:
-                picks = np.asarray(arm(classifier, X_pool, n_instances=n_instances)[0])
-                advice[k, picks] = 1.0 / n_instances
-        q = probabilities @ advice
+        # Each arm's advice is uniform over the pool (random) or over its own batch, so the
+        # query distribution is one vector of the pool's size, never an (arms x pool) matrix.
+        proposals = [None if names[k] == "random" else
+                     np.asarray(arm(classifier, X_pool, n_instances=n_instances)[0], dtype=np.intp)
+                     for k, arm in enumerate(arms)]
+        uniform = sum(probabilities[k] for k, p in enumerate(proposals) if p is None)
+        q = np.full(n_pool, uniform / n_pool)
+        for k, picks in enumerate(proposals):
+            if picks is not None:
+                q[np.unique(picks)] += probabilities[k] / n_instances
         q /= q.sum()
         chosen = rng.choice(n_pool, size=n_instances, replace=False, p=q).astype(np.intp)
+        advice = np.array([np.full(n_instances, 1.0 / n_pool) if picks is None
+                           else np.isin(chosen, picks) / n_instances for picks in proposals])
         rows = take_rows(X_pool, chosen)
         estimator = classifier.estimator
         proba = readouts.predict_proba(classifier, rows)
@@ -174,7 +189,7 @@ class ActiveLearningByLearning(QueryStrategy):
             "predicted": predicted,
             "inclusion": np.minimum(1.0, n_instances * q[chosen]),
             # Mean over the batch of advice / draw probability: EXP4's unbiased credit.
-            "credit": (advice[:, chosen] / q[chosen]).mean(axis=1),
+            "credit": (advice / q[chosen]).mean(axis=1),
         })
 
         self.arm_names_ = names

@@ -184,6 +184,9 @@ class QueryStrategy(BaseEstimator):
     - ``input_kinds``: the kinds of input it reads, ``'table'`` and/or ``'text'``;
     - ``stateful``: it learns from its own earlier queries (fitted state kept between calls),
       so a run cannot be resumed part way through its curve.
+    - ``streams_pool``: it reads a pool one chunk at a time (:func:`skactive.utils.iter_chunks`),
+      never whole, so that a pool beyond memory (a memory-mapped array, a dask array, a pool
+      object) can be given to it; False for strategies that choose the batch as a set.
 
     Examples
     --------
@@ -207,6 +210,8 @@ class QueryStrategy(BaseEstimator):
     input_kinds = ("table", "text")
     #: The strategy keeps state between queries (so a resumed curve would differ).
     stateful = False
+    #: The strategy reads the pool one chunk at a time, never whole.
+    streams_pool = False
 
     def __call__(self, classifier, X_pool, n_instances=1, **kwargs):
         # Resolved once here: the strategy and its readouts see one ModelView, never a learner.
@@ -284,6 +289,11 @@ class ScoreBasedStrategy(QueryStrategy):
     #: the pool in chunks (and on Dask workers). False: ``score_samples`` sees the whole pool.
     pointwise_scores = False
 
+    @property
+    def streams_pool(self):
+        """Whether :meth:`query` reads the pool one chunk at a time: its scores are pointwise."""
+        return bool(self.pointwise_scores)
+
     def score_samples(self, classifier, X_pool):  # pragma: no cover - abstract
         """Informativeness of every pool sample; higher means query first.
 
@@ -308,16 +318,61 @@ class ScoreBasedStrategy(QueryStrategy):
 
     def query(self, classifier, X_pool, n_instances=1):
         n_pool, n_instances = check_query_size(X_pool, n_instances)
-        view = None if classifier is None else model_view(classifier)
-        if not self.pointwise_scores or (view is not None and view.input_kind == "text"):
-            scores = np.asarray(self.score_samples(classifier, X_pool))
-            query_idx = top_n(scores, n_instances)
-            return query_idx, scores[query_idx]
-        scorer = self._chunk_scorer()
-        client = distributed_client(X_pool)
+        client = distributed_client(X_pool) if _streams_scores(self, classifier) else None
         if client is not None:
-            return distributed_top_n(client, scorer, view, X_pool, n_instances, top_n,
-                                     keep_labeled_set=self.needs_labeled_set)
-        scores = streamed_scores(scorer, view, X_pool, n_pool)
+            view = None if classifier is None else model_view(classifier)
+            return distributed_top_n(client, self._chunk_scorer(), view, X_pool, n_instances,
+                                     top_n, keep_labeled_set=self.needs_labeled_set)
+        scores = stream_scores(self, classifier, X_pool)
         query_idx = top_n(scores, n_instances)
         return query_idx, scores[query_idx]
+
+
+def _streams_scores(strategy, classifier):
+    """Whether ``strategy``'s scores of this model's pool may be computed chunk by chunk."""
+    if not getattr(strategy, "pointwise_scores", False):
+        return False
+    # text pools are scored whole: the text readouts sort the pool by length into batches
+    return classifier is None or model_view(classifier).input_kind != "text"
+
+
+def stream_scores(strategy, classifier, X_pool):
+    """Every pool sample's score by ``strategy.score_samples``, one chunk at a time if it may.
+
+    A strategy with pointwise scores (``pointwise_scores = True``: a sample's score depends
+    on that sample, the model and the labeled set only) scores a table pool one chunk at a
+    time (:func:`skactive.utils.iter_chunks`, sized by :func:`skactive.utils.chunk_budget`),
+    so that a memory-mapped array, a dask array or a pool object is never read whole, and
+    the scores are those of one call on the whole pool. Any other strategy, and a text pool,
+    is scored by one ``score_samples`` call on the whole pool. This is the score vector
+    behind :meth:`ScoreBasedStrategy.query`, for callers that show the scores themselves.
+
+    Parameters
+    ----------
+    strategy : ScoreBasedStrategy
+    classifier : ActiveLearner, modAL ActiveLearner, classifier, Pipeline or None
+    X_pool : array-like, memmap, dask array or pool object
+
+    Returns
+    -------
+    scores : ndarray of shape (n_pool,)
+        Higher means query first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skactive.strategies import EntropySampling, stream_scores
+    >>> from skactive.utils import chunk_budget
+    >>> X, y = make_classification(n_samples=100, n_features=4, random_state=0)
+    >>> model = LogisticRegression().fit(X[:20], y[:20])
+    >>> with chunk_budget(10 * 4 * 8):   # chunks of 10 rows of 4 float64 values
+    ...     chunked = stream_scores(EntropySampling(), model, X[20:])
+    >>> chunked.shape, bool(np.allclose(chunked, EntropySampling().score_samples(model, X[20:])))
+    ((80,), True)
+    """
+    if not _streams_scores(strategy, classifier):
+        return np.asarray(strategy.score_samples(classifier, X_pool))
+    view = None if classifier is None else model_view(classifier)
+    return streamed_scores(strategy._chunk_scorer(), view, X_pool, num_samples(X_pool))

@@ -213,6 +213,8 @@ class IBAL(ScoreBasedStrategy):
     """
 
     needs_labeled_set = True
+    # a row's value reads that row, the model and the labeled set only: chunks score alike
+    pointwise_scores = True
 
     def __init__(self, reading="pseudo_label"):
         self.reading = reading
@@ -316,6 +318,9 @@ class IBALD(IBAL):
     >>> query_idx.shape, strategy.n_autoencoder_fits_
     ((5,), 1)
     """
+
+    # IBAL01 and D are scaled by their extremes over the whole pool
+    pointwise_scores = False
 
     def __init__(self, gamma=0.5, reading="pseudo_label", autoencoder=None, random_state=None):
         self.gamma = gamma

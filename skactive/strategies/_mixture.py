@@ -42,6 +42,9 @@ class RandomMixture(QueryStrategy):
     share keeps a strategy that is wrong about the data from falling behind random sampling
     by much, and keeps every pool sample's chance of being labeled positive.
 
+    The random picks need the pool's size alone: the pool is read by ``strategy`` only, so
+    the mixture streams a pool beyond memory whenever ``strategy`` does (``streams_pool``).
+
     Parameters
     ----------
     strategy : str or QueryStrategy, default='entropy'
@@ -73,6 +76,8 @@ class RandomMixture(QueryStrategy):
     needs_labeled_set = property(lambda self: _declared(self.strategy, "needs_labeled_set", False))
     needs_dropout = property(lambda self: _declared(self.strategy, "needs_dropout", False))
     input_kinds = property(lambda self: _declared(self.strategy, "input_kinds", ("table", "text")))
+    # the random part needs the pool's size alone: the mixture streams where its strategy does
+    streams_pool = property(lambda self: _declared(self.strategy, "streams_pool", False))
 
     def __init__(self, strategy="entropy", random_share=0.2, random_state=None):
         self.strategy = strategy

@@ -22,6 +22,9 @@ class RandomSampling(QueryStrategy):
     3
     """
 
+    # the draw needs the pool's size alone: nothing of the pool is read
+    streams_pool = True
+
     def __init__(self, random_state=None):
         self.random_state = random_state
 

@@ -144,8 +144,9 @@ def iter_chunks(X, chunk_rows=None):
     """Yield ``(start, stop, block)`` over the rows of a pool, one chunk at a time.
 
     ``block`` holds rows ``start:stop``: a NumPy array for NumPy, memory-mapped and dask
-    arrays and pool objects, a slice of the same type for DataFrames, lists and sparse
-    matrices. Only the current chunk is read into memory:
+    arrays, a slice of the same type for DataFrames, lists and sparse matrices, and for a pool
+    object its own chunk as a NumPy array, or as a DataFrame where it gives one (a pool with
+    named columns, such as :class:`skactive.datasets.PoolView`). Only the current chunk is read into memory:
 
     - a memory-mapped array is read one chunk at a time into memory, and the chunk's pages of
       the file are then released from the process (``madvise``), so that the resident memory
@@ -186,7 +187,9 @@ def iter_chunks(X, chunk_rows=None):
                                                                          chunk_rows, 1)
     if is_pool_object(X):
         for start, stop, block in X.iter_chunks(chunk_rows):
-            yield int(start), int(stop), np.asarray(block)
+            # a pool object that names its columns gives DataFrames: kept, for a model fitted
+            # on a DataFrame (a ColumnTransformer selecting columns by name)
+            yield int(start), int(stop), block if hasattr(block, "iloc") else np.asarray(block)
         return
     if is_dask_array(X):
         yield from _dask_chunks(X, chunk_rows)

@@ -29,8 +29,9 @@ def take_rows(X, indices):
 
     Only those rows are read from an out-of-core pool: a memory-mapped array gives a NumPy
     array, a ``dask.array.Array`` the computed NumPy rows, and a pool object (see
-    :func:`iter_chunks`) its own ``X[indices]``; any other container (NumPy array, pandas
-    object, sparse matrix, list) keeps its type.
+    :func:`iter_chunks`) its own ``X[indices]`` (a NumPy array, or the DataFrame of a pool with
+    named columns); any other container (NumPy array, pandas object, sparse matrix, list) keeps
+    its type.
 
     Parameters
     ----------
@@ -39,7 +40,8 @@ def take_rows(X, indices):
 
     Returns
     -------
-    rows : same container as ``X`` (NumPy for a memmap, a dask array or a pool object)
+    rows : same container as ``X`` (NumPy for a memmap or a dask array; for a pool object,
+        NumPy or the DataFrame it gives)
 
     Examples
     --------
@@ -52,7 +54,8 @@ def take_rows(X, indices):
     if is_dask_array(X):
         return np.asarray(X[indices].compute())
     if is_pool_object(X):
-        return np.asarray(X[indices])
+        rows = X[indices]
+        return rows if hasattr(rows, "iloc") else np.asarray(rows)
     if isinstance(X, np.memmap):
         return np.asarray(X[indices])  # a copy of those rows, no longer tied to the file
     return _safe_indexing(X, indices, axis=0)
