@@ -476,6 +476,49 @@ def test_query_pool_file_errors_name_the_flags(numeric_pool, loans, capsys, monk
     line = error_line(capsys, base + ["--drop", "id", "--pool", str(folder / "pool.parquet"),
                                       "--strategy", "coreset"])
     assert "--strategy coreset needs the whole pool in memory" in line and "entropy" in line
+    assert "--strategy auto (the default, mixture)" in line
+
+
+def test_query_a_pool_file_beyond_the_budget_streams_with_the_default_strategy(
+        numeric_pool, capsys, monkeypatch):
+    """Over the in-memory budget the default strategy ('auto') reads the file in chunks and
+    takes its picked rows alone, with the picks of the CSV pool; a set strategy is refused."""
+    import skactive.labeling._query as query_module
+    from skactive.datasets import PoolView
+
+    folder, pool = numeric_pool
+    as_csv, _ = _query(capsys, folder, folder / "pool.csv")
+    monkeypatch.setattr(query_module, "MEMORY_BUDGET_BYTES", 1000)  # the pool: 14,400 bytes
+    reads, chunks = [], []
+    getitem, iter_chunks = PoolView.__getitem__, PoolView.iter_chunks
+
+    def counted_getitem(self, key):
+        rows = getitem(self, key)
+        reads.append(len(rows))
+        return rows
+
+    def counted_chunks(self, chunk_rows):
+        for start, stop, frame in iter_chunks(self, chunk_rows):
+            assert list(frame.columns) == ["f0", "f1", "f2", "f3"]  # named, as the model reads
+            chunks.append(stop - start)
+            yield start, stop, frame
+
+    monkeypatch.setattr(PoolView, "__getitem__", counted_getitem)
+    monkeypatch.setattr(PoolView, "iter_chunks", counted_chunks)
+    for name in ("pool.parquet", "pool.npy"):
+        reads.clear()
+        chunks.clear()
+        streamed, _ = _query(capsys, folder, folder / name, "--chunk-rows", "50")
+        shown = streamed.columns.tolist()
+        _same_picks(streamed, as_csv[shown])
+        # the entropy part scored the 450 rows in one pass of 50-row chunks; rows read whole:
+        # only the 12 picks
+        assert chunks == [50] * 9 and reads == [12]
+    line = error_line(capsys, ["query", "--labeled", str(folder / "labeled.csv"), "--target",
+                               "paid", "--drop", "id", "--pool", str(folder / "pool.npy"),
+                               "--strategy", "badge"])
+    assert "--strategy badge needs the whole pool in memory" in line
+    assert "--strategy auto" in line and "mixture" in line and "entropy" in line
 
 
 def test_query_parquet_pool_without_pyarrow_says_what_to_install(numeric_pool, capsys,

@@ -11,14 +11,15 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.base import clone
 from sklearn.datasets import make_blobs
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skactive import ActiveLearner, MLPClassifier, readouts
 from skactive.strategies import (
-    BALD, EGL, EntropySampling, LeastConfidence, MarginSampling, RandomSampling,
-    ScoreBasedStrategy, entropy_sampling, top_n,
+    BALD, EGL, IBAL, ActiveLearningByLearning, EntropySampling, LeastConfidence, MarginSampling,
+    RandomMixture, RandomSampling, ScoreBasedStrategy, entropy_sampling, stream_scores, top_n,
 )
 from skactive.utils import (
     CHUNK_ROW_MULTIPLE, chunk_budget, iter_chunks, pool_chunk_rows, take_rows,
@@ -345,6 +346,100 @@ def test_learner_query_on_a_memmap_takes_only_the_picked_rows(data, memmap_pool)
     np.testing.assert_array_equal(rows, X_pool[idx])
     idx_default, _ = entropy_sampling(learner, memmap_pool, n_instances=5)
     np.testing.assert_array_equal(np.sort(idx_default), np.sort(idx))
+
+
+# --------------------------------------------------------------------------- composites
+MIXTURES = {
+    "entropy": lambda: RandomMixture("entropy", random_share=0.3, random_state=0),
+    "bald": lambda: RandomMixture(BALD(n_passes=4), random_share=0.5, random_state=1),
+    "all-random": lambda: RandomMixture("margin", random_share=1.0, random_state=2),
+}
+
+
+@pytest.mark.parametrize("name", MIXTURES)
+def test_random_mixture_streams_memmap_and_pool_objects(name, model, data, memmap_pool):
+    X = data[2]
+    expected = MIXTURES[name]()(model, X, n_instances=25)
+    assert MIXTURES[name]().streams_pool
+    assert_same_picks(MIXTURES[name]()(model, memmap_pool, n_instances=25), expected)
+    pool = ProtocolPool(X)  # refuses np.asarray: the random part reads the size alone
+    with chunk_budget(BUDGET):
+        assert_same_picks(MIXTURES[name]()(model, pool, n_instances=25), expected)
+    # the strategy's part was scored chunk by chunk; random picks read no row
+    assert len(pool.chunk_sizes) == (0 if name == "all-random" else 8)
+
+
+def test_albl_streams_when_its_arms_do(data, memmap_pool):
+    X, y, X_pool = data
+    assert ActiveLearningByLearning(["margin", "entropy"]).streams_pool
+    assert not ActiveLearningByLearning().streams_pool  # coreset and badge read the pool whole
+    assert not RandomMixture("coreset").streams_pool
+
+    def loop(pool):
+        """Three queries, each batch taught: the bandit's rewards and weights come into play."""
+        albl = ActiveLearningByLearning(["margin", "entropy"], random_state=0)
+        learner = ActiveLearner(MLPClassifier(max_epochs=5, random_state=0), albl,
+                                X_training=X[:60], y_training=y[:60])
+        picks = []
+        for _ in range(3):
+            with chunk_budget(BUDGET):
+                idx, rows, metrics = learner.query(pool, n_instances=10, return_metrics=True)
+            picks.append((idx, metrics))
+            learner.teach(rows, y[60 + np.arange(10)])
+        return picks, albl
+
+    expected, albl = loop(X_pool)
+    assert len(albl.rewards_) == 2
+    protocol = ProtocolPool(X_pool)  # refuses np.asarray
+    for pool in (memmap_pool, protocol):
+        picks, streamed = loop(pool)
+        for a, b in zip(picks, expected):
+            assert_same_picks(a, b)
+        np.testing.assert_array_equal(streamed.log_weights_, albl.log_weights_)
+    assert len(protocol.chunk_sizes) == 3 * 2 * 8  # 3 queries, 2 arms, 8 chunks each
+
+
+def test_stream_scores_are_the_whole_pool_scores(data, memmap_pool):
+    X, y, X_pool = data
+    learner = ActiveLearner(MLPClassifier(max_epochs=5, random_state=0), X_training=X,
+                            y_training=y)
+    for strategy in (EntropySampling(), EGL(), IBAL()):  # IBAL reads the labeled set too
+        whole = strategy.score_samples(learner, X_pool)
+        pool = ProtocolPool(X_pool)
+        with chunk_budget(BUDGET):
+            np.testing.assert_array_equal(stream_scores(strategy, learner, pool), whole)
+            np.testing.assert_array_equal(stream_scores(strategy, learner, memmap_pool), whole)
+        assert len(pool.chunk_sizes) == 8
+        idx, metrics = strategy(learner, pool, n_instances=10)
+        np.testing.assert_array_equal(idx, top_n(whole, 10))
+
+
+def test_a_named_pool_reaches_a_pipeline_that_selects_columns_by_name(data, memmap_pool):
+    """A model fitted on a DataFrame (a ColumnTransformer selecting columns by name) scores
+    a memory-mapped pool through a PoolView: DataFrame chunks, the in-memory picks."""
+    from sklearn.compose import ColumnTransformer
+
+    from skactive.datasets import PoolView
+
+    X, y, X_pool = data
+    names = [f"f{j}" for j in range(N_FEATURES)]
+    scaler = ColumnTransformer([("scaled", StandardScaler(), names[::-1])])  # by name, reordered
+    model = make_pipeline(scaler, MLPClassifier((16,), max_epochs=10, random_state=0))
+    model.fit(pd.DataFrame(X.astype(np.float64), columns=names), y)
+    in_memory = pd.DataFrame(X_pool.astype(np.float64), columns=names)
+    rows = np.arange(0, N_POOL, 3)  # some rows only, as for a pool's unlabeled rows
+    for make in (EntropySampling, EGL, lambda: RandomMixture("margin", random_state=0)):
+        expected = make()(model, in_memory.iloc[rows].reset_index(drop=True), n_instances=20)
+        with chunk_budget(CHUNK * N_FEATURES * 8):  # float64 rows: 3 chunks
+            view = PoolView(memmap_pool, names, rows=rows)
+            assert_same_picks(make()(model, view, n_instances=20), expected)
+    # a learner takes the picked rows from the view as a DataFrame, which it can learn from
+    learner = ActiveLearner(clone(model), EntropySampling(),
+                            X_training=pd.DataFrame(X.astype(np.float64), columns=names),
+                            y_training=y)
+    idx, picked = learner.query(PoolView(memmap_pool, names), n_instances=5)
+    pd.testing.assert_frame_equal(picked, in_memory.iloc[idx].reset_index(drop=True))
+    learner.teach(picked, y[:5])
 
 
 # --------------------------------------------------------------------------- Dask cluster

@@ -239,3 +239,64 @@ def test_other_files_and_options(tmp_path):
         open_pool(bad)
     assert [is_pool_file(p) for p in ("a.PARQUET", "b.pq", "c.npy", "d.npz", "e.csv")] == [
         True, True, True, False, False]
+
+
+# ----------------------------------------------------------------------------- PoolView
+def _view_sources(tmp_path, kind):
+    frame = _frame(n=500, d=4, seed=1)[["f0", "f1", "f2", "f3"]]
+    if kind == "npy":
+        np.save(tmp_path / "pool.npy", frame.to_numpy())
+        return open_pool(tmp_path / "pool.npy"), frame
+    frame.to_parquet(tmp_path / "pool.parquet", row_group_size=61)
+    return open_pool(tmp_path / "pool.parquet"), frame
+
+
+@pytest.mark.parametrize("kind", ["npy", "parquet"])
+@pytest.mark.parametrize("chunk_rows", [1, 7, 61, 100, 499, 1000])
+def test_pool_view_streams_named_frames_of_the_chosen_rows(tmp_path, kind, chunk_rows):
+    from skactive.datasets import PoolView
+
+    pool, frame = _view_sources(tmp_path, kind)
+    rows = np.flatnonzero(np.random.RandomState(chunk_rows).rand(500) < 0.6)
+    expected = frame.iloc[rows].astype(np.float64).reset_index(drop=True)
+    for view, want in ((PoolView(pool, frame.columns, rows=rows), expected),
+                       (PoolView(pool, frame.columns), frame.astype(np.float64))):
+        chunks = list(view.iter_chunks(chunk_rows))
+        # every chunk but the last exactly chunk_rows rows, contiguous, named float64 frames
+        sizes = [stop - start for start, stop, _ in chunks]
+        assert sizes[:-1] == [chunk_rows] * (len(sizes) - 1) and 0 < sizes[-1] <= chunk_rows
+        assert [c[0] for c in chunks] == [sum(sizes[:i]) for i in range(len(sizes))]
+        got = pd.concat([c[2] for c in chunks], ignore_index=True)
+        pd.testing.assert_frame_equal(got, want.reset_index(drop=True), check_exact=True)
+        assert len(view) == len(want) and view.shape == (len(want), 4)
+        picked = [len(want) - 1, 0, 5]
+        pd.testing.assert_frame_equal(view[picked], want.iloc[picked].reset_index(drop=True),
+                                      check_exact=True)
+        pd.testing.assert_frame_equal(view[:], want.reset_index(drop=True), check_exact=True)
+    assert PoolView(pool, frame.columns, rows=rows).pool_rows([0, 2]).tolist() == \
+        rows[[0, 2]].tolist()
+
+
+def test_pool_view_refuses_a_whole_copy_and_values_that_are_not_finite(tmp_path):
+    from skactive.datasets import PoolView
+
+    X = np.zeros((50, 3), dtype=np.float32)
+    X[31, 2] = np.nan
+    np.save(tmp_path / "pool.npy", X)
+    pool = open_pool(tmp_path / "pool.npy")
+    view = PoolView(pool, ["a", "b", "c"], rows=np.arange(10, 50))
+    with pytest.raises(TypeError, match="view.iter_chunks"):
+        np.asarray(view)
+    # the message names the file's row (not the view's) and the column
+    with pytest.raises(ValueError, match=r"pool.npy holds nan in row 31 \(0-based\), "
+                                         r"column 'c'"):
+        list(view.iter_chunks(8))
+    with pytest.raises(ValueError, match="row 31"):
+        view[[21]]
+    assert view[[20, 22]].shape == (2, 3)  # the rows around it read as well
+    with pytest.raises(ValueError, match="3 columns but 2 names"):
+        PoolView(pool, ["a", "b"])
+    with pytest.raises(ValueError, match="increasing positions between 0 and 49"):
+        PoolView(pool, ["a", "b", "c"], rows=[3, 2])
+    with pytest.raises(IndexError, match="between -40 and 39"):
+        view[[40]]

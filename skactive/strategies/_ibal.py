@@ -110,14 +110,16 @@ def ibal_values(proba, features, labeled_features, labeled_classes, reading="pse
         onehot = np.zeros((len(labeled_classes), n_classes))
         onehot[np.arange(len(labeled_classes)), labeled_classes] = 1.0
         class_sums = onehot.T @ labeled_features  # m_c, (K, D)
-        similarity = features @ class_sums.T.astype(features.dtype)  # f(x_i).m_c, (N, K)
+        # f(x_i).m_c, (N, K), by einsum's own loop rather than BLAS, whose kernel (and so the
+        # rounding) changes with the number of rows: a chunk's values are the whole pool's
+        similarity = np.einsum("nd,kd->nk", features, class_sums.astype(features.dtype))
         q = proba.copy()
         q[np.arange(len(q)), np.argmax(proba, axis=1)] -= 1.0
         return -np.einsum("nk,nk->n", q, similarity)
     if reading == "expected_label":
         total = labeled_features.sum(axis=0).astype(features.dtype)
         gini = 1.0 - np.einsum("nk,nk->n", proba, proba)
-        return gini * (features @ total)
+        return gini * np.einsum("nd,d->n", features, total)
     raise ValueError(f"reading must be one of {_READINGS}, got {reading!r}.")
 
 
