@@ -148,11 +148,11 @@ A pool too large for memory (with --labeled): a Parquet file (.parquet, .pq) or 
 (np.save of a 2-D numeric array) as --pool. It is read --chunk-rows rows at a time and never
 whole: from a Parquet file the labeled table's feature columns are read by name (its other
 columns are only shown in the output); a .npy array's columns are the labeled table's feature
-columns in order, and the output shows them under those names. The strategies that score rows
-one by one (least-confidence, margin, entropy, egl, ibal) stream the file and keep one score
-per row; random reads only its picks; the others (bald and ibal-d, whose scores depend on the
-whole pool, and the set strategies) read the pool whole and refuse a file beyond a memory
-budget. The features must be numbers without gaps (leave other
+columns in order, and the output shows them under those names. Every strategy that streams
+(auto, the default, and mixture; least-confidence, margin, entropy, egl, bald, ibal; random,
+which reads only its picks) reads the file chunk by chunk and keeps one score per row; the set
+strategies (coreset, badge, dami, ibal-d, ralif, albl) read the pool whole and refuse a file
+beyond a memory budget. The features must be numbers without gaps (leave other
 columns out of the labeled table with --drop). For Parquet: pip install 'skactive[parquet]'.
 """
 
@@ -277,7 +277,7 @@ def build_parser():
                        ".parquet or .npy file read in chunks (pools larger than memory)")
     query.add_argument("--chunk-rows", type=_positive_int, default=None, metavar="N",
                        help="rows of a .parquet/.npy --pool read and scored at a time "
-                       "(default: 65536)")
+                       "(default: 65536; above 8192, a multiple of 8192)")
     query.add_argument("--target", metavar="COLUMN", help="the label column of the table")
     query.add_argument("--text", action="store_true", help="the files hold sentences")
     query.add_argument("--drop", type=_columns, default=None, metavar="COLS",

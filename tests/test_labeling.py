@@ -9,6 +9,7 @@ import pytest
 
 from skactive.labeling import (AnswerLog, LabelingSession, RowsFile, SessionLockedError,
                                agreement_kappa, query_file, stop_signal, wilson_interval)
+from skactive.strategies import AUTO_STRATEGY
 
 FAST = {"max_epochs": 5}
 
@@ -128,7 +129,8 @@ def test_rows_bad_input_errors(tmp_path):
 def test_query_file_types_ids_and_continuation(tmp_path):
     path = tmp_path / "t.csv"
     truth = _table(path)
-    picks = query_file(path, target="y", id_column="id", n=5, model_params=FAST)
+    picks = query_file(path, target="y", id_column="id", n=5, model_params=FAST,
+                       strategy="entropy")  # ranks rows by a score ('auto' chooses a set)
     assert picks.columns.tolist() == ["rank", "row", "key", "score", "predicted", "confidence",
                                       "id", "count", "x", "z", "colour", "y"]
     assert str(picks["id"].dtype) == "Int64" and str(picks["count"].dtype) == "Int64"
@@ -257,7 +259,7 @@ def test_resume_with_other_settings_is_refused(tmp_path):
     _table(path)
     with _session(path, tmp_path / "s"):
         pass
-    with pytest.raises(ValueError, match="strategy='entropy'"):
+    with pytest.raises(ValueError, match=f"strategy='{AUTO_STRATEGY}'"):  # the default
         _session(path, tmp_path / "s", strategy="margin").open()
     with _session(path, tmp_path / "s"):  # the refused call left the folder usable
         pass
