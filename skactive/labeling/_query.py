@@ -166,7 +166,7 @@ def _query_file_pool(learner, chooser, strategy, X_pool, n, pool, chunk_rows):
 def _shown_file_rows(opened, positions, columns, target):
     """The picked rows as the output shows them: a Parquet file's own columns (identifiers and
     text included, the label column left out), or a .npy pool's features under their names."""
-    if hasattr(opened, "frame"):  # one read of their row groups gives features and the rest
+    if hasattr(opened, "frame"):  # the file's own cells (identifiers, text) of the picks alone
         return opened.frame(positions, columns=[c for c in opened.file_columns if c != target])
     return pd.DataFrame(np.asarray(opened[positions]), columns=columns)
 
