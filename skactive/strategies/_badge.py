@@ -12,6 +12,9 @@ from ._pool import candidate_subsample, check_max_candidates, chunk_rows, stream
 _F64_COPY_MAX_ELEMENTS = 2**23
 #: Rows per distance update.
 _UPDATE_ROWS = 2**15
+#: Relative squared distance below which a row is compared with the centre for exact equality
+#: (duplicates come out of the expansion at round-off level, about 1e-16).
+_NEAR = 1e-6
 #: Block length of the two-level cumulative sums of the D^2 draw.
 _DRAW_BLOCK = 1024
 
@@ -178,8 +181,10 @@ def kmeans_pp_seeding(q, f, n_select, rng):
             d += sq_norm[start:stop]
             d += sq_norm[c]
             np.maximum(d, 0.0, out=d)
-            same = np.all(q[start:stop] == qc, axis=1)
-            same &= np.all(f[start:stop] == fc, axis=1)
-            d[same] = 0.0
+            # exact duplicates of the centre get exactly 0; only rows within round-off of it
+            # are compared
+            near = start + np.flatnonzero(d <= _NEAR * (sq_norm[start:stop] + sq_norm[c]))
+            same = np.all(q[near] == qc, axis=1) & np.all(f[near] == fc, axis=1)
+            d[near[same] - start] = 0.0
             np.minimum(mind[start:stop], d, out=mind[start:stop])
     return indices
