@@ -251,4 +251,7 @@ def nearest_medoids(X, centers, *, metric="euclidean"):
             f"and {centers.shape}.")
     if len(centers) == 0:
         raise ValueError("centers is empty: there is no medoid to assign to.")
+    if metric in ("euclidean", "sqeuclidean"):  # one call: the kernel blocks by itself
+        labels, dist = nearest_sq_distances(X, centers)
+        return labels, (np.sqrt(dist, out=dist) if metric == "euclidean" else dist)
     return nearest(MetricSpace(X, metric), MetricSpace(centers, metric))
