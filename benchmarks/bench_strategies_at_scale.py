@@ -24,8 +24,10 @@ Two parts:
     nearest medoid's).
 
 Every query runs in a fresh subprocess that loads the pickled, fitted learner; the figures are
-the query's wall and CPU seconds and the process's peak resident memory (``ru_maxrss``: the
-whole process, interpreter, torch, the learner and, in ``subsample``, the in-memory pool).
+the query's wall and CPU seconds and the process's peak resident memory (``VmHWM`` in
+``/proc/self/status``: the whole process, interpreter, torch, the learner, the pages of a
+memory-mapped pool it touched and, in ``subsample``, the in-memory pool; ``ru_maxrss`` is not
+used because Linux carries it over from the parent process).
 
 Usage::
 
@@ -118,6 +120,14 @@ def make_strategy(spec, workdir, pool):
 
 
 # --------------------------------------------------------------------------- one query
+def _status_mb(field):
+    """A memory figure of this process from /proc/self/status, in MiB."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
+
 def worker(args):
     with open(args.learner, "rb") as fh:
         learner = pickle.load(fh)
@@ -125,11 +135,11 @@ def worker(args):
     if args.in_memory:
         pool = np.array(pool)
     strategy = make_strategy(args.spec, args.workdir, pool)
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_before = _status_mb("VmRSS")
     wall, cpu = time.perf_counter(), time.process_time()
     idx, _ = strategy(learner, pool, n_instances=args.batch)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _status_mb("VmHWM")
     np.save(args.out, np.asarray(idx))
     print(json.dumps({"spec": args.spec, "seconds": wall, "cpu_seconds": cpu,
                       "peak_rss_mb": peak, "rss_before_mb": rss_before}))
