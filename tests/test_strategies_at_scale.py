@@ -264,3 +264,23 @@ def test_dami_sampled_on_a_sample_covering_the_pool_is_one_draw(learner, pool):
 def test_dami_bad_sampling_parameters(params, match, learner, pool):
     with pytest.raises(ValueError, match=match):
         DAMI(random_state=0, **params)(learner, pool[:500], n_instances=10)
+
+
+def test_dami_sampled_on_text_assigns_the_whole_pool():
+    from skactive import TextCNNClassifier
+
+    words = np.array(["good", "bad", "fun", "dull", "plot", "film", "great", "awful"])
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 2, 400)
+    texts = np.array([" ".join(rng.choice(words[label::2], 4)) + " " + rng.choice(words)
+                      for label in y])
+    clf = TextCNNClassifier(filter_sizes=(2,), n_filters=4, embedding="random",
+                            embedding_dim=8, max_epochs=3, random_state=0).fit(texts[:50], y[:50])
+    pool = texts[50:]
+    strategy = DAMI(method="sampled", sample_size=100, n_draws=2, random_state=0)
+    idx, sizes = strategy(clf, pool, n_instances=10)
+    again, _ = strategy(clf, list(pool), n_instances=10)
+    np.testing.assert_array_equal(idx, again)
+    R, _ = readouts.word_interpretations(clf, pool)
+    labels, _ = nearest_medoids(R, R[idx])
+    np.testing.assert_array_equal(sizes, np.bincount(labels, minlength=10))
