@@ -158,8 +158,9 @@ def kmeans_pp_seeding(q, f, n_select, rng):
     sq_norm = (np.einsum("ij,ij->i", q, q, dtype=np.float64)
                * np.einsum("ij,ij->i", f, f, dtype=np.float64))
     small = q.size + f.size <= _F64_COPY_MAX_ELEMENTS
-    q64 = q.astype(np.float64) if small else None
-    f64 = f.astype(np.float64) if small else None
+    # transposed: (k,) @ (k, m) is about twice as fast as (m, k) @ (k,) for small k
+    qT = q.T.astype(np.float64, order="C") if small else None
+    fT = f.T.astype(np.float64, order="C") if small else None
     picked = np.zeros(n, dtype=bool)
     indices = np.empty(n_select, dtype=np.intp)
     mind = np.full(n, np.inf)
@@ -173,10 +174,12 @@ def kmeans_pp_seeding(q, f, n_select, rng):
         qc64, fc64 = qc.astype(np.float64), fc.astype(np.float64)
         for start in range(0, n, _UPDATE_ROWS):
             stop = min(n, start + _UPDATE_ROWS)
-            qb = q64[start:stop] if small else q[start:stop].astype(np.float64)
-            fb = f64[start:stop] if small else f[start:stop].astype(np.float64)
-            d = qb @ qc64
-            d *= fb @ fc64
+            if small:
+                d = qc64 @ qT[:, start:stop]
+                d *= fc64 @ fT[:, start:stop]
+            else:
+                d = q[start:stop].astype(np.float64) @ qc64
+                d *= f[start:stop].astype(np.float64) @ fc64
             d *= -2.0
             d += sq_norm[start:stop]
             d += sq_norm[c]
