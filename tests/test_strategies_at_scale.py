@@ -284,3 +284,16 @@ def test_dami_sampled_on_text_assigns_the_whole_pool():
     R, _ = readouts.word_interpretations(clf, pool)
     labels, _ = nearest_medoids(R, R[idx])
     np.testing.assert_array_equal(sizes, np.bincount(labels, minlength=10))
+
+
+def test_ibald_row_fingerprint_is_streamed_and_ignores_where_rows_sit(pool, memmap_pool):
+    """Moving rows from the pool to the labeled set keeps the key; changing a row does not."""
+    from skactive.strategies._ibal import _rowset_key
+
+    labeled = np.asarray(pool[:500], dtype=np.float64)  # the learner stores float64 rows
+    key = _rowset_key(memmap_pool[500:], labeled, 4096)
+    assert key == _rowset_key(pool[700:], np.vstack([labeled, pool[500:700]]), 8192)
+    assert key[0] == (len(pool), pool.shape[1])
+    changed = np.array(pool[500:])
+    changed[123, 2] += 1.0
+    assert _rowset_key(changed, labeled, 4096) != key

@@ -149,13 +149,28 @@ def _unit_interval(values):
     return (values - values.min()) / span if span > 0 else np.zeros_like(values)
 
 
-def _rowset_key(X):
-    """Order-invariant fingerprint of a set of rows: (n_rows, n_columns, sum of row hashes)."""
-    if sp.issparse(X):
-        X = X.toarray()
-    frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X).reshape(len(X), -1))
-    hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
-    return frame.shape, int(hashes.sum(dtype=np.uint64))
+def _rowset_key(X_pool, X_labeled, rows):
+    """Order-invariant fingerprint of the rows of pool and labeled set together.
+
+    ``(shape, sum of row hashes)``, hashed chunk by chunk (the pool is never copied whole).
+    Plain arrays are hashed in their common dtype, so that a row hashes alike in the pool and
+    in the labeled set.
+    """
+    common = None
+    if not any(hasattr(X, "iloc") or sp.issparse(X) for X in (X_pool, X_labeled)):
+        common = np.result_type(*(np.asarray(X[:1]).dtype for X in (X_pool, X_labeled)))
+    total, n_rows, n_columns = 0, 0, None
+    for X in (X_pool, X_labeled):
+        for _, chunk in iter_pool(X, rows):
+            if sp.issparse(chunk):
+                chunk = chunk.toarray()
+            if not isinstance(chunk, pd.DataFrame):
+                chunk = np.asarray(chunk, dtype=common)
+                chunk = pd.DataFrame(chunk.reshape(len(chunk), -1))
+            hashes = pd.util.hash_pandas_object(chunk, index=False).to_numpy(dtype=np.uint64)
+            total = (total + int(hashes.sum(dtype=np.uint64))) % 2**64  # wraps as one sum
+            n_rows, n_columns = n_rows + chunk.shape[0], chunk.shape[1]
+    return (n_rows, n_columns), total
 
 
 # ------------------------------------------------------------------------- readouts
@@ -403,10 +418,9 @@ class IBALD(IBAL):
         prefit = self._prefit_autoencoder()
         if prefit is not None:
             return prefit
-        X_all = append_rows(X_pool, X_labeled)
-        key = _rowset_key(X_all)
+        key = _rowset_key(X_pool, X_labeled, chunk_rows(classifier))
         if not hasattr(self, "autoencoder_"):
-            self._fit_autoencoder(X_all, key)
+            self._fit_autoencoder(append_rows(X_pool, X_labeled), key)
         elif key != self.autoencoder_key_:
             warnings.warn(
                 "IBALD: the pool and the labeled set no longer hold the rows its autoencoder "
@@ -414,7 +428,7 @@ class IBALD(IBAL):
                 "refitting it. Call IBALD.fit(X_all) once on every sample to fit it only once.",
                 UserWarning,
             )
-            self._fit_autoencoder(X_all, key)
+            self._fit_autoencoder(append_rows(X_pool, X_labeled), key)
         return self.autoencoder_
 
     def _uses_features(self, view):
