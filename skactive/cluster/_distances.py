@@ -210,3 +210,48 @@ def nearest(space, centers, rows=None):
         labels[start:stop] = lab
         dist[start:stop] = d
     return labels, dist
+
+
+def nearest_medoids(X, centers, *, metric="euclidean"):
+    """Nearest row of ``centers`` for every row of ``X``, and the dissimilarity to it.
+
+    Computed in blocks of bounded size (never the full ``len(X) x len(centers)`` matrix), with
+    the conventions of :class:`~skactive.cluster.KMedoids` (cosine: zero vectors at 0 from each
+    other); this is its assignment step, for callers that stream a pool chunk by chunk.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    centers : ndarray of shape (n_centers, n_features)
+    metric : str, default='euclidean'
+        Any metric :class:`~skactive.cluster.KMedoids` accepts.
+
+    Returns
+    -------
+    labels : ndarray of int64 of shape (n_samples,)
+        Position of the nearest centre (the lowest on ties).
+    distances : ndarray of float64 of shape (n_samples,)
+        Dissimilarity to it (exactly 0 for a row identical to its centre).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.cluster import nearest_medoids
+    >>> labels, d = nearest_medoids(np.array([[0.0, 0.0], [3.0, 4.0]]),
+    ...                             np.array([[0.0, 1.0], [3.0, 4.0]]))
+    >>> labels.tolist(), d.tolist()
+    ([0, 1], [1.0, 0.0])
+    """
+    metric = check_metric(metric)
+    X = np.asarray(X)
+    centers = np.asarray(centers)
+    if X.ndim != 2 or centers.ndim != 2 or X.shape[1] != centers.shape[1]:
+        raise ValueError(
+            f"X and centers must be 2-D with the same number of columns, got shapes {X.shape} "
+            f"and {centers.shape}.")
+    if len(centers) == 0:
+        raise ValueError("centers is empty: there is no medoid to assign to.")
+    if metric in ("euclidean", "sqeuclidean"):  # one call: the kernel blocks by itself
+        labels, dist = nearest_sq_distances(X, centers)
+        return labels, (np.sqrt(dist, out=dist) if metric == "euclidean" else dist)
+    return nearest(MetricSpace(X, metric), MetricSpace(centers, metric))

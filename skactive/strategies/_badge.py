@@ -1,10 +1,22 @@
 """BADGE: diverse, uncertain gradient embeddings (Ash et al. 2020)."""
 
 import numpy as np
+from sklearn.utils import check_random_state
 
 from .. import readouts
-from ..utils import kmeans_pp_factorised
 from ._base import QueryStrategy, check_query_size
+from ._pool import candidate_subsample, check_max_candidates, chunk_rows, stream_readout
+
+#: Embeddings with at most this many factor entries get float64 working copies (64 MiB);
+#: larger ones are converted chunk by chunk at each pick.
+_F64_COPY_MAX_ELEMENTS = 2**23
+#: Rows per distance update.
+_UPDATE_ROWS = 2**15
+#: Relative squared distance below which a row is compared with the centre for exact equality
+#: (duplicates come out of the expansion at round-off level, about 1e-16).
+_NEAR = 1e-6
+#: Block length of the two-level cumulative sums of the D^2 draw.
+_DRAW_BLOCK = 1024
 
 
 class BADGE(QueryStrategy):
@@ -19,12 +31,25 @@ class BADGE(QueryStrategy):
 
     Distances use the factorisation
     ||g_i - g_c||^2 = |q_i|^2 |f_i|^2 + |q_c|^2 |f_c|^2 - 2 (q_i . q_c)(f_i . f_c): the
-    (n_samples, n_classes * n_hidden) embedding matrix is never built.
+    (n_samples, n_classes * n_hidden) embedding matrix is never built. The pool is read in
+    chunks (array, memory-mapped ``.npy``, ``dask.array``); the two factors of the candidates'
+    embeddings are kept (``n_candidates * (n_classes + n_hidden)`` float32 values), the running
+    minimum is one vector, and the input pool is never copied beyond one chunk.
 
     Parameters
     ----------
+    max_candidates : int, float or None, default=None
+        Candidates the k-means++ seeding runs on. None: every pool sample (exact; time
+        ``O(n_pool * n_instances * (n_classes + n_hidden))``). An integer: a uniform random
+        subsample of that many pool samples; a float in (0, 1]: that fraction of the pool
+        (rounded up); never fewer than ``n_instances``, and the exact method when it covers the
+        whole pool. Time and memory then scale with the subsample; the picks are seeded on the
+        subsample only, so the k-means++ objective on the pool rises (its cost is measured in
+        docs/results/strategies_at_scale.txt). This is scikit-activeml's
+        ``SubSamplingWrapper(Badge(), max_candidates=..., exclude_non_subsample=True)``.
     random_state : int, RandomState instance or None, default=None
-        Seeds the D^2 sampling: the same integer gives the same indices.
+        Draws the candidate subsample and seeds the D^2 sampling: the same integer gives the
+        same indices.
 
     Notes
     -----
@@ -53,9 +78,13 @@ class BADGE(QueryStrategy):
     >>> idx, norms = BADGE(random_state=0)(clf, X[30:], n_instances=5)
     >>> len(set(idx.tolist())), bool((norms >= 0).all())
     (5, True)
+    >>> idx, _ = BADGE(max_candidates=0.5, random_state=0)(clf, X[30:], n_instances=5)
+    >>> len(set(idx.tolist()))
+    5
     """
 
-    def __init__(self, random_state=None):
+    def __init__(self, max_candidates=None, random_state=None):
+        self.max_candidates = max_candidates
         self.random_state = random_state
 
     def query(self, classifier, X_pool, n_instances=1):
@@ -65,6 +94,7 @@ class BADGE(QueryStrategy):
         ----------
         classifier : ActiveLearner, modAL ActiveLearner, skactive classifier or Pipeline
         X_pool : array-like of shape (n_samples, n_features)
+            Any container with row slices (array, memory map, DataFrame, dask array).
         n_instances : int, default=1
 
         Returns
@@ -73,8 +103,91 @@ class BADGE(QueryStrategy):
         norms : ndarray of shape (n_instances,), float32
             Gradient-embedding norms of the selected samples.
         """
-        _, n_instances = check_query_size(X_pool, n_instances)
-        q, f = readouts.gradient_embedding(classifier, X_pool)
-        idx = kmeans_pp_factorised(q, f, n_instances, random_state=self.random_state)
-        idx = np.asarray(idx, dtype=np.intp)
-        return idx, np.linalg.norm(q[idx], axis=1) * np.linalg.norm(f[idx], axis=1)
+        n_pool, n_instances = check_query_size(X_pool, n_instances)
+        check_max_candidates(self.max_candidates)
+        rng = check_random_state(self.random_state)
+        candidates = candidate_subsample(n_pool, n_instances, self.max_candidates, rng)
+        q, f = stream_readout(lambda chunk: readouts.gradient_embedding(classifier, chunk),
+                              X_pool, chunk_rows(classifier), candidates)
+        idx = kmeans_pp_seeding(q, f, n_instances, rng)
+        norms = np.linalg.norm(q[idx], axis=1) * np.linalg.norm(f[idx], axis=1)
+        if candidates is not None:
+            idx = candidates[idx]
+        return idx, norms
+
+
+def _draw(weights, picked, u):
+    """First index whose cumulative weight exceeds ``u * total`` (uniform if all are 0).
+
+    Cumulative sums per block of :data:`_DRAW_BLOCK` entries: a sequential cumsum over the
+    whole pool would cost more than the pick's distances.
+    """
+    n = len(weights)
+    block_cum = np.cumsum(np.add.reduceat(weights, np.arange(0, n, _DRAW_BLOCK)))
+    total = block_cum[-1]
+    if not total > 0:
+        free = np.flatnonzero(~picked)
+        return int(free[min(int(u * len(free)), len(free) - 1)])
+    target = u * total
+    b = int(np.searchsorted(block_cum, target, side="right"))
+    if b >= len(block_cum):  # u * total rounded up to total
+        b = int(np.flatnonzero(np.diff(block_cum, prepend=0.0) > 0)[-1])
+    lo = b * _DRAW_BLOCK
+    w = weights[lo:lo + _DRAW_BLOCK]
+    before = block_cum[b - 1] if b else 0.0
+    i = int(np.searchsorted(np.cumsum(w) + before, target, side="right"))
+    if i >= len(w) or w[i] == 0:  # round-off at the block's upper end
+        i = int(np.flatnonzero(w > 0)[-1])
+    return lo + i
+
+
+def kmeans_pp_seeding(q, f, n_select, rng):
+    """k-means++ seeding on the embeddings ``outer(q_i, f_i)``, distances factorised.
+
+    First centre: the largest ``||g||``; each next one drawn with probability proportional to
+    the squared distance to the nearest centre (one ``rng.random_sample()`` per pick). Exact
+    duplicates of a centre get weight exactly 0; once every unpicked weight is 0 the draw is
+    uniform among the unpicked samples. Distances are computed in float64, a chunk of rows at a
+    time; the running minimum is one float64 vector.
+
+    Returns
+    -------
+    indices : ndarray of intp of shape (n_select,)
+    """
+    n = q.shape[0]
+    sq_norm = (np.einsum("ij,ij->i", q, q, dtype=np.float64)
+               * np.einsum("ij,ij->i", f, f, dtype=np.float64))
+    small = q.size + f.size <= _F64_COPY_MAX_ELEMENTS
+    # transposed: (k,) @ (k, m) is about twice as fast as (m, k) @ (k,) for small k
+    qT = q.T.astype(np.float64, order="C") if small else None
+    fT = f.T.astype(np.float64, order="C") if small else None
+    picked = np.zeros(n, dtype=bool)
+    indices = np.empty(n_select, dtype=np.intp)
+    mind = np.full(n, np.inf)
+    c = int(np.argmax(sq_norm))
+    for t in range(n_select):
+        if t > 0:
+            c = _draw(mind, picked, rng.random_sample())
+        indices[t] = c
+        picked[c] = True
+        qc, fc = q[c], f[c]
+        qc64, fc64 = qc.astype(np.float64), fc.astype(np.float64)
+        for start in range(0, n, _UPDATE_ROWS):
+            stop = min(n, start + _UPDATE_ROWS)
+            if small:
+                d = qc64 @ qT[:, start:stop]
+                d *= fc64 @ fT[:, start:stop]
+            else:
+                d = q[start:stop].astype(np.float64) @ qc64
+                d *= f[start:stop].astype(np.float64) @ fc64
+            d *= -2.0
+            d += sq_norm[start:stop]
+            d += sq_norm[c]
+            np.maximum(d, 0.0, out=d)
+            # exact duplicates of the centre get exactly 0; only rows within round-off of it
+            # are compared
+            near = start + np.flatnonzero(d <= _NEAR * (sq_norm[start:stop] + sq_norm[c]))
+            same = np.all(q[near] == qc, axis=1) & np.all(f[near] == fc, axis=1)
+            d[near[same] - start] = 0.0
+            np.minimum(mind[start:stop], d, out=mind[start:stop])
+    return indices

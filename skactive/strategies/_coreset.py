@@ -1,11 +1,20 @@
 """CoreSet: greedy k-center on the penultimate features (Sener & Savarese 2018)."""
 
 import numpy as np
+from sklearn.utils import check_random_state
 
 from .. import readouts
-from ..utils import num_samples
-from ..utils import greedy_k_center
+from ..utils import nearest_sq_distances, num_samples
 from ._base import QueryStrategy, check_query_size
+from ._pool import candidate_subsample, check_max_candidates, chunk_rows, stream_readout
+
+#: Features with at most this many entries get one float64 working copy (64 MiB); larger ones
+#: are converted chunk by chunk at each pick.
+_F64_COPY_MAX_ELEMENTS = 2**23
+#: Rows per distance update (a few MiB of float64: the element-wise passes stay in cache).
+_UPDATE_ROWS = 2**15
+#: Relative round-off below which an expanded squared distance is exactly 0 (duplicates).
+_ROUND_OFF = 64 * np.finfo(np.float64).eps
 
 
 class CoreSet(QueryStrategy):
@@ -17,14 +26,31 @@ class CoreSet(QueryStrategy):
     2-approximation finds. The running minimum distance is updated in chunks: no pool x pool
     matrix is ever built.
 
+    The pool is read in chunks (any container with row slices: an array, a memory-mapped
+    ``.npy`` file, a ``dask.array``); the penultimate features of the candidates are kept (one
+    float32 ``(n_candidates, n_hidden)`` array), the running minimum is one float32 vector,
+    and the input pool is never copied beyond one chunk.
+
     The labeled set is read from the learner (skactive's or modAL's ``ActiveLearner``); a bare
     classifier raises a TypeError.
 
     Parameters
     ----------
+    max_candidates : int, float or None, default=None
+        Candidates the k-center runs on. None: every pool sample (the exact greedy k-center,
+        time ``O(n_pool * (n_labeled + n_instances) * n_hidden)``, memory ``n_pool * n_hidden``
+        floats). An integer: a uniform random subsample of that many pool samples; a float in
+        (0, 1]: that fraction of the pool (rounded up); never fewer than ``n_instances``, and
+        the exact method when it covers the whole pool. Time and memory then scale with the
+        subsample, not the pool; the picks cover the subsample, not the pool, so the covering
+        radius of the pool grows (its cost is measured in docs/results/
+        strategies_at_scale.txt). This is scikit-activeml's
+        ``SubSamplingWrapper(CoreSet(), max_candidates=..., exclude_non_subsample=True)``: the
+        same subsampling rule, with the samples outside it left out of the selection.
     random_state : int, RandomState instance or None, default=None
-        Breaks ties between equally far samples (including the all-zero distances left once
-        every distinct feature vector is covered): the same integer gives the same indices.
+        Draws the candidate subsample and breaks ties between equally far samples (including
+        the all-zero distances left once every distinct feature vector is covered): the same
+        integer gives the same indices.
 
     Notes
     -----
@@ -54,11 +80,21 @@ class CoreSet(QueryStrategy):
     >>> idx, rows, radius = learner.query(X[30:], n_instances=5, return_metrics=True)
     >>> idx.shape, bool((radius[:-1] >= radius[1:]).all())
     ((5,), True)
+
+    On a large pool, k-center on a seeded subsample of 100 candidates:
+
+    >>> learner = ActiveLearner(MLPClassifier(max_epochs=10, random_state=0),
+    ...                         CoreSet(max_candidates=100, random_state=0),
+    ...                         X_training=X[:30], y_training=y[:30])
+    >>> sub, _ = learner.query(X[30:], n_instances=5)
+    >>> len(set(sub.tolist()))
+    5
     """
 
     needs_labeled_set = True
 
-    def __init__(self, random_state=None):
+    def __init__(self, max_candidates=None, random_state=None):
+        self.max_candidates = max_candidates
         self.random_state = random_state
 
     def query(self, classifier, X_pool, n_instances=1):
@@ -69,6 +105,7 @@ class CoreSet(QueryStrategy):
         classifier : ActiveLearner or modAL ActiveLearner
             The learner holding the fitted model and the labeled set.
         X_pool : array-like of shape (n_samples, n_features)
+            Any container with row slices (array, memory map, DataFrame, dask array).
         n_instances : int, default=1
 
         Returns
@@ -77,11 +114,84 @@ class CoreSet(QueryStrategy):
         distances : ndarray of shape (n_instances,)
             Distance of each pick to the nearest labeled or earlier pick when it was chosen.
         """
-        _, n_instances = check_query_size(X_pool, n_instances)
+        n_pool, n_instances = check_query_size(X_pool, n_instances)
+        check_max_candidates(self.max_candidates)
+        rng = check_random_state(self.random_state)
+        candidates = candidate_subsample(n_pool, n_instances, self.max_candidates, rng)
         X_labeled, _ = readouts.labeled_set(classifier)
-        f_pool = readouts.penultimate_features(classifier, X_pool)
+        rows = chunk_rows(classifier)
+        f_pool = stream_readout(lambda chunk: readouts.penultimate_features(classifier, chunk),
+                                X_pool, rows, candidates)
         if X_labeled is None or num_samples(X_labeled) == 0:
             f_labeled = np.empty((0, f_pool.shape[1]), dtype=f_pool.dtype)
         else:
-            f_labeled = readouts.penultimate_features(classifier, X_labeled)
-        return greedy_k_center(f_pool, f_labeled, n_instances, random_state=self.random_state)
+            f_labeled = stream_readout(
+                lambda chunk: readouts.penultimate_features(classifier, chunk), X_labeled, rows)
+        idx, distances = k_center_greedy(f_pool, f_labeled, n_instances, rng)
+        if candidates is not None:
+            idx = candidates[idx]
+        return idx, distances
+
+
+def _sq_distances_to(features, f64T, sq, c, start, stop):
+    """Float64 squared distances of rows ``start:stop`` to row ``c`` (duplicates exactly 0)."""
+    if f64T is not None:  # (d,) @ (d, m) is about twice as fast as (m, d) @ (d,) for small d
+        d = f64T[:, c] @ f64T[:, start:stop]
+    else:
+        d = features[start:stop].astype(np.float64) @ features[c].astype(np.float64)
+    d *= -2.0
+    sq_block = sq[start:stop]
+    d += sq_block
+    d += sq[c]
+    d[d <= _ROUND_OFF * (sq_block + sq[c])] = 0.0
+    return d
+
+
+def k_center_greedy(features, f_labeled, n_select, rng):
+    """Greedy k-center (farthest-first) on ``features``, the labeled ``f_labeled`` covered.
+
+    The running minimum squared distance is one float32 vector; distances are computed in
+    float64, a chunk of rows at a time. Ties go to the lowest index; without a labeled set the
+    first pick is ``rng.randint(n)``; once every unpicked sample is at distance 0 the rest are
+    drawn uniformly among them (``rng.choice``).
+
+    Returns
+    -------
+    indices : ndarray of intp of shape (n_select,)
+    distances : ndarray of float64 of shape (n_select,)
+        Euclidean distance of each pick to the nearest labeled or earlier pick.
+    """
+    n = features.shape[0]
+    sq = np.einsum("ij,ij->i", features, features, dtype=np.float64)
+    f64T = (features.T.astype(np.float64, order="C")
+            if features.size <= _F64_COPY_MAX_ELEMENTS else None)
+    mind = np.empty(n, dtype=np.float32)
+    if len(f_labeled):
+        for start in range(0, n, _UPDATE_ROWS):
+            stop = min(n, start + _UPDATE_ROWS)
+            mind[start:stop] = nearest_sq_distances(features[start:stop], f_labeled,
+                                                    sq_x=sq[start:stop])[1]
+    else:
+        mind.fill(np.inf)
+    picked = np.zeros(n, dtype=bool)
+    indices = np.empty(n_select, dtype=np.intp)
+    sq_dist = np.empty(n_select, dtype=np.float64)
+    for t in range(n_select):
+        if t == 0 and len(f_labeled) == 0:
+            i = int(rng.randint(n))
+        else:
+            i = int(np.argmax(mind))
+            if mind[i] <= 0.0:  # only duplicates left: uniform among unpicked
+                rest = rng.choice(np.flatnonzero(~picked), n_select - t, replace=False)
+                indices[t:] = rest
+                sq_dist[t:] = 0.0
+                break
+        indices[t] = i
+        sq_dist[t] = mind[i]
+        picked[i] = True
+        for start in range(0, n, _UPDATE_ROWS):
+            stop = min(n, start + _UPDATE_ROWS)
+            np.minimum(mind[start:stop], _sq_distances_to(features, f64T, sq, i, start, stop),
+                       out=mind[start:stop])
+        mind[i] = -1.0  # picked points stay below every distance
+    return indices, np.sqrt(sq_dist)

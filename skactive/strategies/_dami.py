@@ -1,10 +1,24 @@
 """DAMI: deep active learning by model interpretability (Liu et al. 2021)."""
 
+import numbers
+
 import numpy as np
+from sklearn.utils import check_random_state
 
 from .. import readouts
-from ..cluster import AUTO_FULL_MATRIX_MAX_SAMPLES, KMedoids
+from ..cluster import AUTO_FULL_MATRIX_MAX_SAMPLES, KMedoids, nearest_medoids
+from ..utils import derive_seed
 from ._base import QueryStrategy, check_query_size
+from ._pool import chunk_rows, iter_pool, stream_readout
+
+#: ``method='auto'`` runs the in-memory ``'clara'`` solver up to this many pool samples and the
+#: streamed ``'sampled'`` solver above (where 'clara' would hold every representation and
+#: refine on all of them).
+AUTO_SAMPLED_MIN_SAMPLES = 1_000_000
+#: The automatic sample of ``'sampled'``: at least this many points (a 400 MB float32 matrix
+#: at 10,000), at least CLARA's ``40 + 2 k``.
+SAMPLED_SAMPLE_SIZE = 10_000
+_METHODS = ("auto", "alternate", "fasterpam", "pam", "clara", "sampled", "sklearn_extra")
 
 
 class DAMI(QueryStrategy):
@@ -23,21 +37,42 @@ class DAMI(QueryStrategy):
 
     Parameters
     ----------
-    method : {'auto', 'alternate', 'fasterpam', 'pam', 'clara', 'sklearn_extra'}, \
+    method : {'auto', 'alternate', 'fasterpam', 'pam', 'clara', 'sampled', 'sklearn_extra'}, \
 default='auto'
         K-medoids solver, see :class:`skactive.cluster.KMedoids`. DAMI's ``'auto'`` is not
         KMedoids' ``'auto'`` (FasterPAM up to the same size): it runs
         ``'alternate'``, the Voronoi iteration of Park & Jun (2009) that the paper cites, on the
-        full dissimilarity matrix up to 10,000 pool samples (a 400 MB float32 matrix), and the
+        full dissimilarity matrix up to 10,000 pool samples (a 400 MB float32 matrix), the
         memory-bounded ``'clara'`` solver (FasterPAM on a sample, refined on the full data)
-        beyond. ``'fasterpam'`` reaches a lower k-medoids loss than ``'alternate'`` but no
+        up to :data:`AUTO_SAMPLED_MIN_SAMPLES` (1,000,000), and ``'sampled'`` beyond.
+        ``'fasterpam'`` reaches a lower k-medoids loss than ``'alternate'`` but no
         better accuracy per label, in more time (docs/results/tuning_notes.md).
+
+        ``'sampled'`` is CLARA as Kaufman & Rousseeuw wrote it, streamed: ``n_draws`` seeded
+        uniform samples of ``sample_size`` pool samples, ``'alternate'`` k-medoids on each
+        sample's dissimilarity matrix, then one pass over the pool in chunks assigns every
+        sample to each draw's nearest medoid; the draw with the lowest total dissimilarity
+        wins. The representations are computed chunk by chunk and never held for the whole
+        pool (tables; a text pool's representations need the pool's mean interpretation and are
+        held, ``n_samples x dim`` floats). Memory: one ``sample_size**2`` float32 matrix plus
+        one chunk; time: ``n_draws * n_pool * n_instances`` distances. Unlike ``'clara'`` there
+        is no refinement on the whole pool, so its loss is higher (figures in
+        docs/results/strategies_at_scale.txt).
     metric : str, default='euclidean'
         Dissimilarity between representations, any metric :class:`~skactive.cluster.KMedoids`
         accepts (for example ``'cosine'`` or ``'manhattan'``).
     target : {'logit', 'proba'}, default='logit'
         Differentiate the predicted class's logit (the paper's choice, piecewise constant) or
         its softmax probability.
+    sample_size : int or 'auto', default='auto'
+        Sample size of ``'clara'`` and ``'sampled'`` (ignored by the full-matrix solvers), at
+        least ``n_instances``. ``'auto'``: :class:`~skactive.cluster.KMedoids`' choice for
+        ``'clara'``; for ``'sampled'`` the larger of :data:`SAMPLED_SAMPLE_SIZE` (10,000) and
+        ``40 + 2 * n_instances``, at most the pool. Larger samples give lower loss for
+        ``sample_size**2`` memory.
+    n_draws : int, default=5
+        Number of samples ``'sampled'`` solves and compares (CLARA's customary 5); each costs
+        one sample solve and the pool's assignment to its medoids.
     random_state : int, RandomState instance or None, default=None
         Seeds k-medoids (initialisation, sampling, tie-filling): the same integer gives the
         same indices.
@@ -74,11 +109,29 @@ default='auto'
     (4, 500)
     """
 
-    def __init__(self, method="auto", metric="euclidean", target="logit", random_state=None):
+    def __init__(self, method="auto", metric="euclidean", target="logit", sample_size="auto",
+                 n_draws=5, random_state=None):
         self.method = method
         self.metric = metric
         self.target = target
+        self.sample_size = sample_size
+        self.n_draws = n_draws
         self.random_state = random_state
+
+    def _check_params(self, n_instances):
+        if self.method not in _METHODS:
+            raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}.")
+        if self.target not in ("logit", "proba"):
+            raise ValueError(f"target must be 'logit' or 'proba', got {self.target!r}.")
+        s = self.sample_size
+        if not (isinstance(s, str) and s == "auto") and (
+                not isinstance(s, numbers.Integral) or isinstance(s, bool) or s < n_instances):
+            raise ValueError(
+                f"sample_size must be 'auto' or an integer >= n_instances ({n_instances}), got "
+                f"{s!r}.")
+        d = self.n_draws
+        if not isinstance(d, numbers.Integral) or isinstance(d, bool) or d < 1:
+            raise ValueError(f"n_draws must be a positive integer, got {d!r}.")
 
     def representations(self, classifier, X_pool):
         """The local interpretation of every pool sample, the space k-medoids runs in.
@@ -98,7 +151,9 @@ default='auto'
         if view.input_kind == "text":
             representations, _ = readouts.word_interpretations(view, X_pool, target=self.target)
             return representations
-        return readouts.input_gradients(view, X_pool, target=self.target)
+        return stream_readout(
+            lambda chunk: readouts.input_gradients(view, chunk, target=self.target),
+            X_pool, chunk_rows(view))
 
     def query(self, classifier, X_pool, n_instances=1):
         """Select the medoids of ``n_instances`` clusters of the pool's interpretations.
@@ -115,13 +170,61 @@ default='auto'
         cluster_sizes : ndarray of int of shape (n_instances,)
             Number of pool samples in each selected medoid's cluster.
         """
-        _, n_instances = check_query_size(X_pool, n_instances)
-        representations = self.representations(classifier, X_pool)
+        n_pool, n_instances = check_query_size(X_pool, n_instances)
+        self._check_params(n_instances)
         method = self.method
         if method == "auto":  # alternating k-medoids while the full matrix is affordable
-            small = len(representations) <= AUTO_FULL_MATRIX_MAX_SAMPLES
-            method = "alternate" if small else "clara"
+            if n_pool <= AUTO_FULL_MATRIX_MAX_SAMPLES:
+                method = "alternate"
+            else:
+                method = "clara" if n_pool <= AUTO_SAMPLED_MIN_SAMPLES else "sampled"
+        if method == "sampled":
+            return self._sampled(classifier, X_pool, n_pool, n_instances)
+        representations = self.representations(classifier, X_pool)
+        sample_size = self.sample_size if method == "clara" else "auto"
         km = KMedoids(n_clusters=n_instances, method=method, metric=self.metric,
-                      random_state=self.random_state).fit(representations)
+                      sample_size=sample_size, random_state=self.random_state)
+        km.fit(representations)
         sizes = np.bincount(km.labels_, minlength=n_instances)
         return km.medoid_indices_.astype(np.intp), sizes
+
+    def _sampled(self, classifier, X_pool, n_pool, n_instances):
+        """Streamed CLARA: k-medoids on seeded samples, the pool assigned chunk by chunk."""
+        view = readouts.model_view(classifier)
+        rows = chunk_rows(view)
+        if view.input_kind == "text":  # the mean interpretation needs the whole pool first
+            pool = self.representations(view, X_pool)
+
+            def represent(chunk):
+                return chunk
+        else:
+            pool = X_pool
+
+            def represent(chunk):
+                return readouts.input_gradients(view, chunk, target=self.target)
+        size = self.sample_size
+        if size == "auto":
+            size = max(SAMPLED_SAMPLE_SIZE, 40 + 2 * n_instances)
+        size = min(n_pool, max(int(size), n_instances))
+        n_draws = 1 if size == n_pool else int(self.n_draws)
+        rng = check_random_state(self.random_state)
+        medoids, centers = [], []
+        for _ in range(n_draws):
+            generator = np.random.default_rng(derive_seed(rng))
+            sample = np.sort(generator.choice(n_pool, size=size, replace=False, shuffle=False))
+            R = stream_readout(represent, pool, rows, sample)
+            km = KMedoids(n_clusters=n_instances, method="alternate", metric=self.metric,
+                          random_state=derive_seed(rng)).fit(R)
+            medoids.append(sample[km.medoid_indices_].astype(np.intp))
+            centers.append(km.cluster_centers_)
+            del R, km
+        costs = np.zeros(n_draws)
+        sizes = np.zeros((n_draws, n_instances), dtype=np.int64)
+        for _, chunk in iter_pool(pool, rows):
+            R = represent(chunk)
+            for d in range(n_draws):
+                labels, dist = nearest_medoids(R, centers[d], metric=self.metric)
+                costs[d] += dist.sum()
+                sizes[d] += np.bincount(labels, minlength=n_instances)
+        best = int(np.argmin(costs))
+        return medoids[best], sizes[best]

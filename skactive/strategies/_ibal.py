@@ -38,8 +38,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import readouts
 from ..base import softmax
-from ..utils import DISTANCE_BLOCK_ELEMENTS, append_rows, nearest_sq_distances
+from ..utils import DISTANCE_BLOCK_ELEMENTS, append_rows, nearest_sq_distances, num_samples
 from ._base import ScoreBasedStrategy
+from ._pool import chunk_rows, iter_pool, stream_readout
 
 _READINGS = ("pseudo_label", "expected_label")
 #: Float64 entries of one pool x labeled distance block (8 MiB).
@@ -150,25 +151,58 @@ def _unit_interval(values):
     return (values - values.min()) / span if span > 0 else np.zeros_like(values)
 
 
-def _rowset_key(X):
-    """Order-invariant fingerprint of a set of rows: (n_rows, n_columns, sum of row hashes)."""
-    if sp.issparse(X):
-        X = X.toarray()
-    frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X).reshape(len(X), -1))
-    hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
-    return frame.shape, int(hashes.sum(dtype=np.uint64))
+def _rowset_key(X_pool, X_labeled, rows):
+    """Order-invariant fingerprint of the rows of pool and labeled set together.
+
+    ``(shape, sum of row hashes)``, hashed chunk by chunk (the pool is never copied whole).
+    Plain arrays are hashed in their common dtype, so that a row hashes alike in the pool and
+    in the labeled set.
+    """
+    common = None
+    if not any(hasattr(X, "iloc") or sp.issparse(X) for X in (X_pool, X_labeled)):
+        common = np.result_type(*(np.asarray(X[:1]).dtype for X in (X_pool, X_labeled)))
+    total, n_rows, n_columns = 0, 0, None
+    for X in (X_pool, X_labeled):
+        for _, chunk in iter_pool(X, rows):
+            if sp.issparse(chunk):
+                chunk = chunk.toarray()
+            if not isinstance(chunk, pd.DataFrame):
+                chunk = np.asarray(chunk, dtype=common)
+                chunk = pd.DataFrame(chunk.reshape(len(chunk), -1))
+            hashes = pd.util.hash_pandas_object(chunk, index=False).to_numpy(dtype=np.uint64)
+            total = (total + int(hashes.sum(dtype=np.uint64))) % 2**64  # wraps as one sum
+            n_rows, n_columns = n_rows + chunk.shape[0], chunk.shape[1]
+    return (n_rows, n_columns), total
 
 
 # ------------------------------------------------------------------------- readouts
-def _pool_and_labeled(classifier, X_pool):
-    """Pool probabilities and features, labeled features and class positions, the estimator."""
-    classifier = readouts.model_view(classifier)
-    estimator, _ = readouts.final_estimator(classifier)
-    X_labeled, y_labeled = readouts.labeled_set(classifier)
-    features, logits = readouts.features_and_logits(classifier, X_pool)
-    labeled_features = readouts.penultimate_features(classifier, X_labeled)
-    return (softmax(logits), features, labeled_features,
-            encode_labels(y_labeled, estimator.classes_), estimator)
+def _labeled_side(view):
+    """Labeled features and class positions, the estimator, the pool chunk size."""
+    estimator, _ = readouts.final_estimator(view)
+    X_labeled, y_labeled = readouts.labeled_set(view)
+    rows = chunk_rows(view)
+    labeled_features = stream_readout(
+        lambda chunk: readouts.penultimate_features(view, chunk), X_labeled, rows)
+    return labeled_features, encode_labels(y_labeled, estimator.classes_), rows
+
+
+def _stream_ibal(view, X_pool, reading, distance_to=None, labeled_side=None):
+    """IBAL values of the pool, read in chunks; with ``distance_to`` also D(x) per chunk.
+
+    ``distance_to(chunk, features)`` returns the chunk's distances to the labeled set. Memory:
+    one chunk's readouts plus one float64 value (two with distances) per pool sample.
+    """
+    labeled_features, labeled_classes, rows = labeled_side or _labeled_side(view)
+    n = num_samples(X_pool)
+    values = np.empty(n)
+    dist = None if distance_to is None else np.empty(n)
+    for positions, chunk in iter_pool(X_pool, rows):
+        features, logits = readouts.features_and_logits(view, chunk)
+        values[positions] = ibal_values(softmax(logits), features, labeled_features,
+                                        labeled_classes, reading)
+        if distance_to is not None:
+            dist[positions] = distance_to(chunk, features, labeled_features)
+    return values, dist
 
 
 class IBAL(ScoreBasedStrategy):
@@ -239,9 +273,8 @@ class IBAL(ScoreBasedStrategy):
         values : ndarray of shape (n_pool,)
         """
         self._check_reading()
-        proba, features, labeled_features, labeled_classes, _ = _pool_and_labeled(
-            classifier, X_pool)
-        return ibal_values(proba, features, labeled_features, labeled_classes, self.reading)
+        view = readouts.model_view(classifier)
+        return _stream_ibal(view, X_pool, self.reading)[0]
 
     def score_samples(self, classifier, X_pool):
         """Negated IBAL value of every pool sample (higher = query first).
@@ -392,10 +425,9 @@ class IBALD(IBAL):
         prefit = self._prefit_autoencoder()
         if prefit is not None:
             return prefit
-        X_all = append_rows(X_pool, X_labeled)
-        key = _rowset_key(X_all)
+        key = _rowset_key(X_pool, X_labeled, chunk_rows(classifier))
         if not hasattr(self, "autoencoder_"):
-            self._fit_autoencoder(X_all, key)
+            self._fit_autoencoder(append_rows(X_pool, X_labeled), key)
         elif key != self.autoencoder_key_:
             warnings.warn(
                 "IBALD: the pool and the labeled set no longer hold the rows its autoencoder "
@@ -403,7 +435,7 @@ class IBALD(IBAL):
                 "refitting it. Call IBALD.fit(X_all) once on every sample to fit it only once.",
                 UserWarning,
             )
-            self._fit_autoencoder(X_all, key)
+            self._fit_autoencoder(append_rows(X_pool, X_labeled), key)
         return self.autoencoder_
 
     def _uses_features(self, view):
@@ -431,12 +463,30 @@ class IBALD(IBAL):
         """
         view = readouts.model_view(classifier)
         readouts.final_estimator(view)  # fitted, before any autoencoder work
-        X_labeled, _ = readouts.labeled_set(view)
+        distance_to = self._distance_function(view, X_pool)
+        rows = chunk_rows(view)
         if self._uses_features(view):
-            return min_distances(readouts.penultimate_features(view, X_pool),
-                                 readouts.penultimate_features(view, X_labeled))
+            labeled = stream_readout(lambda chunk: readouts.penultimate_features(view, chunk),
+                                     readouts.labeled_set(view)[0], rows)
+        else:
+            labeled = None
+        dist = np.empty(num_samples(X_pool))
+        for positions, chunk in iter_pool(X_pool, rows):
+            features = (readouts.penultimate_features(view, chunk)
+                        if self._uses_features(view) else None)
+            dist[positions] = distance_to(chunk, features, labeled)
+        return dist
+
+    def _distance_function(self, view, X_pool):
+        """``(chunk, features, labeled_features) -> D`` for one pool chunk."""
+        if self._uses_features(view):
+            return lambda chunk, features, labeled_features: min_distances(
+                features, labeled_features)
+        X_labeled, _ = readouts.labeled_set(view)
         autoencoder = self._latent_autoencoder(view, X_pool, X_labeled)
-        return min_distances(autoencoder.transform(X_pool), autoencoder.transform(X_labeled))
+        latent_labeled = stream_readout(autoencoder.transform, X_labeled, chunk_rows(view))
+        return lambda chunk, features, labeled_features: min_distances(
+            autoencoder.transform(chunk), latent_labeled)
 
     def score_samples(self, classifier, X_pool):
         """Negated IBAL-D score of every pool sample (higher = query first).
@@ -456,11 +506,12 @@ class IBALD(IBAL):
                 not np.isfinite(self.gamma) or self.gamma < 0:
             raise ValueError(f"gamma must be a finite number >= 0, got {self.gamma!r}.")
         view = readouts.model_view(classifier)
-        proba, features, labeled_features, labeled_classes, _ = _pool_and_labeled(view, X_pool)
-        values = ibal_values(proba, features, labeled_features, labeled_classes, self.reading)
-        if self._uses_features(view):
-            dist = min_distances(features, labeled_features)
-        else:
+        labeled_side = _labeled_side(view)
+        if self._uses_features(view):  # one pass: the distances use the same features
+            values, dist = _stream_ibal(view, X_pool, self.reading,
+                                        self._distance_function(view, X_pool), labeled_side)
+        else:  # the pool is read (and checked) by the model before any autoencoder work
+            values, _ = _stream_ibal(view, X_pool, self.reading, None, labeled_side)
             dist = self.distances(view, X_pool)
         top = dist.max()
         dist = dist / top if top > 0 else np.zeros_like(dist)

@@ -23,8 +23,9 @@ from sklearn.utils import check_random_state
 
 from .. import readouts
 from ..base import softmax
-from ..utils import MEMORY_BUDGET_BYTES
+from ..utils import MEMORY_BUDGET_BYTES, num_samples
 from ._base import QueryStrategy, check_query_size
+from ._pool import chunk_rows, iter_pool, stream_readout
 
 _VARIANTS = ("reference", "expected")
 _SOLVERS = ("auto", "exact", "cg")
@@ -395,19 +396,63 @@ class RALIF(QueryStrategy):
                 "flat in many directions and its Hessian is singular without it."
             )
 
-    def _scores_and_features(self, classifier, X_pool):
+    def _scores(self, classifier, X_pool):
+        """Scores of the pool, read in chunks; ``(scores, labeled_features, rows, cache)``.
+
+        Two passes over the pool (the pool-loss gradient, then the scores), each one chunk's
+        readouts at a time; a pool of one chunk is read once and ``cache`` holds its features.
+        """
         self._check_params()
-        X_labeled, _ = readouts.labeled_set(classifier)
-        features, logits = readouts.features_and_logits(classifier, X_pool)
-        labeled_features, labeled_logits = readouts.features_and_logits(classifier, X_labeled)
-        proba = softmax(logits.astype(np.float64))
+        view = readouts.model_view(classifier)
+        X_labeled, _ = readouts.labeled_set(view)
+        rows = chunk_rows(view)
+        labeled_features, labeled_logits = stream_readout(
+            lambda chunk: readouts.features_and_logits(view, chunk), X_labeled, rows)
         labeled_proba = softmax(labeled_logits.astype(np.float64))
-        v, pool_loss = pool_loss_gradient(proba, features)
+        n_pool = num_samples(X_pool)
+        cache = None
+
+        def pool_chunks():
+            if cache is not None:
+                yield slice(0, n_pool), cache
+                return
+            for positions, chunk in iter_pool(X_pool, rows):
+                features, logits = readouts.features_and_logits(view, chunk)
+                yield positions, (softmax(logits.astype(np.float64)), features)
+
+        v, pool_loss = 0.0, 0.0
+        for positions, (proba, features) in pool_chunks():
+            gradient, loss = pool_loss_gradient(proba, features)
+            v, pool_loss = v + gradient, pool_loss + loss
+            if n_pool <= rows:
+                cache = (proba, features)
         S = inverse_hvp(labeled_proba, labeled_features, v, l2=self.l2, damping=self.damping,
                         solver=self.solver)
-        influence = influence_matrix(proba, features, S, len(labeled_proba))
-        scores = truncated_expectation(proba, influence, self.threshold, self.variant, pool_loss)
-        return scores, features, labeled_features
+        scores = np.empty(n_pool)
+        for positions, (proba, features) in pool_chunks():
+            influence = influence_matrix(proba, features, S, len(labeled_proba))
+            scores[positions] = truncated_expectation(proba, influence, self.threshold,
+                                                      self.variant, pool_loss)
+        return scores, labeled_features, (view, rows), cache
+
+    def _candidate_features(self, X_pool, candidates, view, rows, cache):
+        """Features of the pool rows ``candidates``, in that order (a third pass, chunked)."""
+        if cache is not None:
+            return cache[1][candidates]
+        ordered = np.sort(candidates)
+        features = None
+        filled = 0
+        for positions, chunk in iter_pool(X_pool, rows):
+            lo, hi = np.searchsorted(ordered, [positions.start, positions.stop])
+            if hi == lo:
+                continue
+            chunk_features = readouts.penultimate_features(view, chunk)
+            if features is None:
+                features = np.empty((len(ordered), chunk_features.shape[1]),
+                                    dtype=chunk_features.dtype)
+            features[filled:filled + hi - lo] = chunk_features[ordered[lo:hi] - positions.start]
+            filled += hi - lo
+        return features[np.searchsorted(ordered, candidates)]
 
     def score_samples(self, classifier, X_pool):
         """Negated RALIF score of every pool sample (higher = larger estimated loss reduction).
@@ -425,7 +470,7 @@ class RALIF(QueryStrategy):
         scores : ndarray of shape (n_pool,)
             ``-inf`` for samples with no plausible label ('reference' variant).
         """
-        return -self._scores_and_features(classifier, X_pool)[0]
+        return -self._scores(classifier, X_pool)[0]
 
     def query(self, classifier, X_pool, n_instances=1):
         """Select a diverse batch among the samples with the best estimated influence.
@@ -444,7 +489,7 @@ class RALIF(QueryStrategy):
             The selected samples' RALIF scores (lower = larger estimated loss reduction).
         """
         n_pool, n_instances = check_query_size(X_pool, n_instances)
-        scores, features, labeled_features = self._scores_and_features(classifier, X_pool)
+        scores, labeled_features, (view, rows), cache = self._scores(classifier, X_pool)
         if np.isnan(scores).any():
             raise ValueError(
                 "RALIF produced NaN scores; the model's outputs are not finite. Check the input "
@@ -452,7 +497,8 @@ class RALIF(QueryStrategy):
         n_candidates = min(n_pool, max(n_instances, math.ceil(self.candidate_fraction * n_pool)))
         order = np.lexsort((np.arange(n_pool), scores))  # lowest first, ties by position
         candidates = order[:n_candidates]
-        chosen = candidates[_d2_after_first(features[candidates], 0, labeled_features,
+        features = self._candidate_features(X_pool, candidates, view, rows, cache)
+        chosen = candidates[_d2_after_first(features, 0, labeled_features,
                                             n_instances, check_random_state(self.random_state))]
         return chosen, scores[chosen]
 
