@@ -7,9 +7,12 @@ on pools small enough to check against a brute-force reference.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.spatial.distance import cdist
+from sklearn.compose import ColumnTransformer
 from sklearn.datasets import make_classification
+from sklearn.pipeline import make_pipeline
 
 from skactive import ActiveLearner, MLPClassifier, readouts
 from skactive.autoencoder import MLPAutoencoder
@@ -226,6 +229,61 @@ def test_dask_pool_gives_the_same_picks(learner, pool):
                  STRATEGIES["ralif"]):
         np.testing.assert_array_equal(make()(learner, lazy, n_instances=10)[0],
                                       make()(learner, pool, n_instances=10)[0])
+
+
+class RowsOnlyPool:
+    """A pool object (the protocol of skactive.datasets' pools) that refuses np.asarray."""
+
+    def __init__(self, X):
+        self._X, self.shape, self.dtype = X, X.shape, X.dtype
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __getitem__(self, index):
+        index = np.asarray(index)
+        if index.ndim != 1 or index.dtype.kind not in "iu":
+            raise TypeError("rows by an integer index array only")
+        return self._X[index].copy()
+
+    def __array__(self, *args, **kwargs):
+        raise AssertionError("the whole pool was materialised")
+
+    def iter_chunks(self, chunk_rows):
+        for start in range(0, self.shape[0], chunk_rows):
+            block = self._X[start:start + chunk_rows].copy()
+            yield start, start + len(block), block
+
+
+BATCH_STREAMED = ["badge", "coreset-sub", "dami-sampled", "ibal", "ralif"]
+
+
+@pytest.mark.parametrize("name", BATCH_STREAMED)
+def test_a_pool_object_gives_the_same_picks(name, learner, pool):
+    in_memory = STRATEGIES[name]()(learner, pool, n_instances=10)
+    streamed = STRATEGIES[name]()(learner, RowsOnlyPool(pool), n_instances=10)
+    np.testing.assert_array_equal(streamed[0], in_memory[0])
+    np.testing.assert_array_equal(streamed[1], in_memory[1])
+
+
+@pytest.mark.parametrize("name", BATCH_STREAMED)
+def test_a_dataframe_pool_reaches_a_pipeline_that_selects_columns_by_name(name, data,
+                                                                          monkeypatch):
+    """Chunks of a DataFrame pool stay DataFrames (the columns are selected by name), and
+    the picks are those of the pool read in one chunk."""
+    X, y = data
+    columns = [f"f{i}" for i in range(X.shape[1])]
+    frame = pd.DataFrame(X, columns=columns)
+    select = ColumnTransformer([("keep", "passthrough", columns[::-1])])  # by name, reordered
+    model = make_pipeline(select, MLPClassifier((16, 8), max_epochs=5, random_state=0))
+    learner = ActiveLearner(model, X_training=frame.iloc[:N_LABELED], y_training=y[:N_LABELED])
+    learner._ensure_fitted()
+    pool_frame = frame.iloc[N_LABELED:].reset_index(drop=True)
+    chunked = STRATEGIES[name]()(learner, pool_frame, n_instances=10)
+    monkeypatch.setattr(_pool, "POOL_CHUNK_ROWS", 2**20)  # the whole pool in one chunk
+    whole = STRATEGIES[name]()(learner, pool_frame, n_instances=10)
+    np.testing.assert_array_equal(chunked[0], whole[0])
+    np.testing.assert_array_equal(chunked[1], whole[1])
 
 
 @pytest.mark.parametrize("strategy", [IBAL, lambda: IBALD(autoencoder="features"), RALIF])
