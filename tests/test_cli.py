@@ -521,6 +521,20 @@ def test_query_a_pool_file_beyond_the_budget_streams_with_the_default_strategy(
     assert "--strategy auto" in line and "mixture" in line and "entropy" in line
 
 
+def test_query_a_pool_file_refusal_names_auto_only_when_the_default_streams(
+        numeric_pool, capsys, monkeypatch):
+    import skactive.labeling._query as query_module
+
+    folder, _ = numeric_pool
+    monkeypatch.setattr(query_module, "MEMORY_BUDGET_BYTES", 1000)
+    args = ["query", "--labeled", str(folder / "labeled.csv"), "--target", "paid", "--drop",
+            "id", "--pool", str(folder / "pool.npy"), "--strategy", "badge"]
+    monkeypatch.setattr(query_module, "AUTO_STRATEGY", "coreset")  # a default that does not
+    line = error_line(capsys, args)
+    assert "--strategy badge needs the whole pool in memory" in line
+    assert "entropy" in line and "auto" not in line and "coreset" not in line
+
+
 def test_query_parquet_pool_without_pyarrow_says_what_to_install(numeric_pool, capsys,
                                                                   monkeypatch):
     folder, _ = numeric_pool

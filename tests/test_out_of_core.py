@@ -139,6 +139,37 @@ def test_iter_chunks_computes_dask_blocks_one_at_a_time(data):
                                                                              (150, 300)]
 
 
+def test_iter_chunks_cuts_a_dask_pool_at_exact_rows_when_asked(data):
+    """whole_blocks=False: chunks of exactly chunk_rows rows across the blocks (the batch
+    strategies' chunks, a multiple of the model's inference batch)."""
+    da = pytest.importorskip("dask.array", reason="dask is not installed")
+    X = data[2]
+    chunks = list(iter_chunks(da.from_array(X, chunks=(150, 4)), 320, whole_blocks=False))
+    assert [(a, b) for a, b, _ in chunks] == [(0, 320), (320, 640), (640, 960), (960, 1000)]
+    assert all(type(block) is np.ndarray for _, _, block in chunks)
+    np.testing.assert_array_equal(np.concatenate([b for _, _, b in chunks]), X)
+
+
+def test_iter_chunks_reads_only_the_given_rows(data, memmap_pool):
+    X = data[2]
+    idx = np.array([3, 7, 150, 151, 640, 999])
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(N_FEATURES)])
+    pools = [X, memmap_pool, frame, ProtocolPool(X), list(X)]
+    da = pytest.importorskip("dask.array", reason="dask is not installed")
+    pools.append(da.from_array(X, chunks=(150, 4)))
+    for pool in pools:
+        chunks = list(iter_chunks(pool, 4, indices=idx))
+        assert [(a, b) for a, b, _ in chunks] == [(0, 4), (4, 6)]  # positions in idx
+        np.testing.assert_array_equal(np.concatenate([np.asarray(b) for _, _, b in chunks]),
+                                      X[idx])
+    # a DataFrame's rows stay a DataFrame with its column names (a Pipeline selects by name)
+    for _, _, block in iter_chunks(frame, 4, indices=idx):
+        assert isinstance(block, pd.DataFrame) and list(block.columns) == list(frame.columns)
+    for _, _, block in iter_chunks(memmap_pool, 4, indices=idx):
+        assert type(block) is np.ndarray and block.flags.writeable
+    assert list(iter_chunks(X, 4, indices=np.array([], dtype=int))) == []
+
+
 def test_a_dask_pool_of_unknown_length_says_what_to_do(data):
     da = pytest.importorskip("dask.array", reason="dask is not installed")
     pool = da.from_array(data[2], chunks=(CHUNK, N_FEATURES))

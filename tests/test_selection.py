@@ -1,18 +1,38 @@
-"""Tests of the batch-selection kernels in skactive.utils._selection."""
+"""Tests of the batch-selection kernels: CoreSet's greedy k-center, BADGE's factorised k-means++
+(in their strategy modules) and D^2 sampling (skactive.utils._selection, used by RALIF)."""
 
 import doctest
 
 import numpy as np
 import pytest
 from scipy.spatial.distance import cdist
+from sklearn.utils import check_random_state
 
+from skactive.strategies import _badge, _coreset
 from skactive.utils import _selection
-from skactive.utils._selection import (
-    _OuterDistances,
-    d2_sampling,
-    greedy_k_center,
-    kmeans_pp_factorised,
-)
+from skactive.utils._selection import d2_sampling
+
+
+def greedy_k_center(P, L, n_select, random_state=None):
+    """CoreSet's kernel on features ``P`` and labeled features ``L`` (None: none)."""
+    P = np.asarray(P, dtype=np.float64)
+    L = np.empty((0, P.shape[1])) if L is None else np.asarray(L, dtype=np.float64)
+    return _coreset.k_center_greedy(P, L, n_select, check_random_state(random_state))
+
+
+def kmeans_pp_factorised(q, f, n_select, random_state=None):
+    """BADGE's kernel on the factors ``q``, ``f`` of the gradient embeddings."""
+    return _badge.kmeans_pp_seeding(q, f, n_select, check_random_state(random_state))
+
+
+@pytest.fixture(params=["float64 copy", "blocks"])
+def kernel_path(request, monkeypatch):
+    """Both paths of the kernels: one float64 working copy, or float64 blocks of rows."""
+    if request.param == "blocks":
+        for module in (_coreset, _badge):
+            monkeypatch.setattr(module, "_F64_COPY_MAX_ELEMENTS", 0)
+            monkeypatch.setattr(module, "_UPDATE_ROWS", 7)
+    return request.param
 
 
 # --------------------------------------------------------------------------
@@ -57,16 +77,13 @@ def naive_draw(weights, picked, u):
     return int(free[int(u * len(free))])
 
 
-def naive_kmeans_pp(G, n_select, seed, first="max_norm"):
-    """k-means++ seeding on explicit embeddings ``G`` (one draw per pick)."""
+def naive_kmeans_pp(G, n_select, seed):
+    """k-means++ seeding on explicit embeddings ``G`` (one draw per pick), from the largest."""
     rng = np.random.RandomState(seed)
     n = len(G)
     D = cdist(G, G, "sqeuclidean")
     picked = np.zeros(n, dtype=bool)
-    if first == "max_norm":
-        c = int(np.argmax((G * G).sum(axis=1)))
-    else:
-        c = int(rng.random_sample() * n)
+    c = int(np.argmax((G * G).sum(axis=1)))
     out = [c]
     picked[c] = True
     mind = D[c].copy()
@@ -100,7 +117,7 @@ def outer(q, f):
 # greedy k-center
 # --------------------------------------------------------------------------
 @pytest.mark.parametrize("seed", range(5))
-def test_k_center_matches_naive_random(seed):
+def test_k_center_matches_naive_random(seed, kernel_path):
     rng = np.random.RandomState(seed)
     P, L = rng.randn(200, 5), rng.randn(15, 5)
     idx, dist = greedy_k_center(P, L, 40)
@@ -110,7 +127,7 @@ def test_k_center_matches_naive_random(seed):
     assert np.all(np.diff(dist) <= 1e-6)
 
 
-def test_k_center_matches_naive_ties():
+def test_k_center_matches_naive_ties(kernel_path):
     # integer grid with duplicates: many exact ties, broken by lowest index
     rng = np.random.RandomState(0)
     P = rng.randint(0, 4, size=(120, 2)).astype(float)
@@ -125,7 +142,7 @@ def test_k_center_matches_naive_ties():
 
 
 @pytest.mark.parametrize("labeled", [None, "empty"])
-def test_k_center_without_labeled(labeled):
+def test_k_center_without_labeled(labeled, kernel_path):
     rng = np.random.RandomState(1)
     P = rng.randn(100, 3)
     L = None if labeled is None else np.empty((0, 3))
@@ -134,15 +151,6 @@ def test_k_center_without_labeled(labeled):
     np.testing.assert_array_equal(idx, ref_idx)
     assert dist[0] == np.inf
     np.testing.assert_allclose(dist[1:], ref_dist[1:], rtol=1e-5)
-
-
-def test_k_center_chunking_invariant():
-    rng = np.random.RandomState(2)
-    P, L = rng.randn(300, 4), rng.randn(50, 4)
-    a = greedy_k_center(P, L, 20)
-    b = greedy_k_center(P, L, 20, chunk_size=7)
-    np.testing.assert_array_equal(a[0], b[0])
-    np.testing.assert_allclose(a[1], b[1], rtol=1e-6)
 
 
 def test_k_center_all_duplicates():
@@ -154,7 +162,7 @@ def test_k_center_all_duplicates():
     np.testing.assert_array_equal(idx, again)
 
 
-def test_k_center_offset_data_precision():
+def test_k_center_offset_data_precision(kernel_path):
     # a large common offset must not swamp the small distances
     rng = np.random.RandomState(3)
     P = 1000.0 + rng.randn(100, 4)
@@ -163,24 +171,6 @@ def test_k_center_offset_data_precision():
     ref_idx, ref_dist = naive_k_center(P, L, 10)
     np.testing.assert_array_equal(idx, ref_idx)
     np.testing.assert_allclose(dist, ref_dist, rtol=1e-3)
-
-
-def test_k_center_float32_centred_path(monkeypatch):
-    # pools above the float64-copy limit use centred float32 products
-    monkeypatch.setattr(_selection, "_F64_COPY_MAX_ELEMENTS", 0)
-    rng = np.random.RandomState(4)
-    P = 1000.0 + rng.randn(150, 4)
-    L = 1000.0 + rng.randn(5, 4)
-    idx, dist = greedy_k_center(P, L, 15)
-    ref_idx, ref_dist = naive_k_center(P.astype(np.float32).astype(float),
-                                       L.astype(np.float32).astype(float), 15)
-    np.testing.assert_array_equal(idx, ref_idx)
-    np.testing.assert_allclose(dist, ref_dist, rtol=1e-3)
-    # duplicates still get distance exactly 0
-    P = np.repeat(rng.randn(4, 3), 5, axis=0)
-    idx, dist = greedy_k_center(P, None, 20, random_state=0)
-    assert len(np.unique(P[idx[:4]], axis=0)) == 4
-    assert np.all(dist[4:] == 0)
 
 
 def test_k_center_outputs():
@@ -196,39 +186,16 @@ def test_k_center_outputs():
 # --------------------------------------------------------------------------
 # factorised k-means++
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("big", [False, True])
-def test_outer_distances_match_explicit(monkeypatch, dtype, big):
-    if big:  # no float64 working copy: products in the inputs' dtype
-        monkeypatch.setattr(_selection, "_F64_COPY_MAX_ELEMENTS", 0)
-    rng = np.random.RandomState(0)
-    q, f = rng.randn(50, 4), rng.randn(50, 7)
-    q[10], f[10] = q[3], f[3]  # a duplicate
-    q, f = q.astype(dtype), f.astype(dtype)
-    G = outer(q.astype(np.float64), f.astype(np.float64))
-    dist = _OuterDistances(q, f)
-    tol = 1e-4 if (big and dtype == np.float32) else 1e-9
-    np.testing.assert_allclose(dist.sq_norm, (G * G).sum(1), rtol=tol)
-    for c in [0, 3, 10, 49]:
-        expected = ((G - G[c]) ** 2).sum(axis=1)
-        got = dist.to(c)
-        assert got.dtype == np.float64
-        assert np.allclose(got, expected, rtol=tol, atol=tol)
-        assert got[c] == 0.0
-    assert dist.to(3)[10] == 0.0 and dist.to(10)[3] == 0.0
-
-
 @pytest.mark.parametrize("seed", range(5))
-@pytest.mark.parametrize("first", ["max_norm", "random"])
-def test_kmeans_pp_matches_naive(seed, first):
+def test_kmeans_pp_matches_naive(seed, kernel_path):
     rng = np.random.RandomState(100 + seed)
     q, f = rng.randn(150, 3), np.abs(rng.randn(150, 6))
-    idx = kmeans_pp_factorised(q, f, 25, random_state=seed, first=first)
-    ref = naive_kmeans_pp(outer(q, f), 25, seed, first=first)
+    idx = kmeans_pp_factorised(q, f, 25, random_state=seed)
+    ref = naive_kmeans_pp(outer(q, f), 25, seed)
     np.testing.assert_array_equal(idx, ref)
 
 
-def test_kmeans_pp_duplicates():
+def test_kmeans_pp_duplicates(kernel_path):
     rng = np.random.RandomState(0)
     base_q, base_f = rng.randn(5, 2), rng.randn(5, 3)
     rows = rng.randint(0, 5, size=60)
@@ -296,6 +263,7 @@ def test_d2_reference_points_excluded_and_duplicates():
 def test_draw_blocks_match_plain_cumsum(monkeypatch):
     # the two-level cumulative sums pick the same index as a plain cumsum
     monkeypatch.setattr(_selection, "_DRAW_BLOCK", 7)
+    monkeypatch.setattr(_badge, "_DRAW_BLOCK", 7)
     rng = np.random.RandomState(0)
     X = rng.randn(120, 3)
     R = rng.randn(4, 3)
@@ -328,20 +296,6 @@ def test_d2_reproducible():
 # errors and docs
 # --------------------------------------------------------------------------
 @pytest.mark.parametrize("call, match", [
-    (lambda: greedy_k_center(np.zeros((5, 2)), None, 6), "n_select"),
-    (lambda: greedy_k_center(np.zeros((5, 2)), None, -1), "n_select"),
-    (lambda: greedy_k_center(np.zeros((5, 2)), None, 1.5), "n_select"),
-    (lambda: greedy_k_center(np.zeros((0, 2)), None, 0), "0 sample"),
-    (lambda: greedy_k_center([[0.0, np.nan]], None, 1), "NaN"),
-    (lambda: greedy_k_center(np.zeros((5, 2)), np.zeros((2, 3)), 1), "features"),
-    (lambda: greedy_k_center(np.zeros((5, 2)), [[np.nan, 0.0]], 1), "NaN"),
-    (lambda: greedy_k_center(np.zeros((5, 2)), None, 1, chunk_size=0), "chunk_size"),
-    (lambda: kmeans_pp_factorised(np.zeros((5, 2)), np.zeros((4, 2)), 1), "rows"),
-    (lambda: kmeans_pp_factorised(np.zeros((5, 2)), np.zeros((5, 2)), 6), "n_select"),
-    (lambda: kmeans_pp_factorised(np.zeros((5, 2)), np.zeros((5, 2)), 1,
-                                  first="min"), "first"),
-    (lambda: kmeans_pp_factorised([[np.nan]], [[1.0]], 1), "NaN"),
-    (lambda: kmeans_pp_factorised(np.zeros((0, 2)), np.zeros((0, 2)), 0), "0 sample"),
     (lambda: d2_sampling(np.zeros((5, 2)), 6), "n_select"),
     (lambda: d2_sampling(np.zeros((5, 2)), 1, X_reference=np.zeros((1, 3))),
      "features"),

@@ -7,15 +7,18 @@ on pools small enough to check against a brute-force reference.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
+from scipy.spatial.distance import cdist
+from sklearn.compose import ColumnTransformer
 from sklearn.datasets import make_classification
+from sklearn.pipeline import make_pipeline
 
 from skactive import ActiveLearner, MLPClassifier, readouts
 from skactive.autoencoder import MLPAutoencoder
 from skactive.cluster import nearest_medoids
 from skactive.strategies import BADGE, DAMI, IBAL, IBALD, RALIF, CoreSet
 from skactive.strategies import _badge, _coreset, _pool
-from skactive.utils import greedy_k_center, kmeans_pp_factorised
 
 N_LABELED = 300
 
@@ -69,6 +72,36 @@ def brute_force_k_center(f_pool, f_labeled, n_select):
     return np.array(picks), np.array(radii)
 
 
+def naive_k_center(f_pool, f_labeled, n_select):
+    """Farthest-first traversal in float64, one column of pool distances per pick."""
+    f_pool = f_pool.astype(np.float64)
+    mind = cdist(f_pool, f_labeled.astype(np.float64), "sqeuclidean").min(axis=1)
+    picks, radii = [], []
+    for _ in range(n_select):
+        i = int(np.argmax(mind))
+        picks.append(i)
+        radii.append(np.sqrt(mind[i]))
+        mind = np.minimum(mind, cdist(f_pool, f_pool[i:i + 1], "sqeuclidean")[:, 0])
+        mind[picks] = -1.0
+    return np.array(picks), np.array(radii)
+
+
+def naive_kmeans_pp(q, f, n_select, seed):
+    """k-means++ seeding on the explicit embeddings outer(q_i, f_i), from the largest one."""
+    G = (q.astype(np.float64)[:, :, None] * f.astype(np.float64)[:, None, :]).reshape(len(q), -1)
+    rng = np.random.RandomState(seed)
+    c = int(np.argmax((G * G).sum(axis=1)))
+    picks, mind = [c], cdist(G, G[c:c + 1], "sqeuclidean")[:, 0]
+    for _ in range(n_select - 1):
+        cum = np.cumsum(mind)
+        c = min(int(np.searchsorted(cum, rng.random_sample() * cum[-1], side="right")),
+                int(np.flatnonzero(mind > 0)[-1]))
+        picks.append(c)
+        mind = np.minimum(mind, cdist(G, G[c:c + 1], "sqeuclidean")[:, 0])
+        mind[picks] = 0.0
+    return np.array(picks)
+
+
 # ------------------------------------------------------------------ exact paths
 def test_streamed_coreset_equals_brute_force_k_center(learner, pool):
     small = pool[:1500].astype(np.float64)
@@ -80,18 +113,18 @@ def test_streamed_coreset_equals_brute_force_k_center(learner, pool):
     np.testing.assert_allclose(radii, ref_radii, rtol=1e-5)
 
 
-def test_exact_coreset_and_badge_keep_the_kernels_picks(learner, pool):
-    """max_candidates=None streams the pool and picks what the in-memory kernels pick."""
+def test_exact_coreset_and_badge_keep_the_naive_picks(learner, pool):
+    """max_candidates=None streams the pool and picks what the naive algorithms pick."""
     idx, radii = CoreSet(random_state=0)(learner, pool, n_instances=40)
     f_pool = readouts.penultimate_features(learner, pool)
     f_lab = readouts.penultimate_features(learner, learner.X_training)
-    ref, ref_radii = greedy_k_center(f_pool, f_lab, 40, random_state=0)
+    ref, ref_radii = naive_k_center(f_pool, f_lab, 40)
     np.testing.assert_array_equal(idx, ref)
     np.testing.assert_allclose(radii, ref_radii, rtol=1e-6)
 
     idx, norms = BADGE(random_state=0)(learner, pool, n_instances=40)
     q, f = readouts.gradient_embedding(learner, pool)
-    np.testing.assert_array_equal(idx, kmeans_pp_factorised(q, f, 40, random_state=0))
+    np.testing.assert_array_equal(idx, naive_kmeans_pp(q, f, 40, seed=0))
     np.testing.assert_allclose(norms, np.linalg.norm(q[idx], axis=1)
                                * np.linalg.norm(f[idx], axis=1), rtol=1e-6)
 
@@ -196,6 +229,61 @@ def test_dask_pool_gives_the_same_picks(learner, pool):
                  STRATEGIES["ralif"]):
         np.testing.assert_array_equal(make()(learner, lazy, n_instances=10)[0],
                                       make()(learner, pool, n_instances=10)[0])
+
+
+class RowsOnlyPool:
+    """A pool object (the protocol of skactive.datasets' pools) that refuses np.asarray."""
+
+    def __init__(self, X):
+        self._X, self.shape, self.dtype = X, X.shape, X.dtype
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __getitem__(self, index):
+        index = np.asarray(index)
+        if index.ndim != 1 or index.dtype.kind not in "iu":
+            raise TypeError("rows by an integer index array only")
+        return self._X[index].copy()
+
+    def __array__(self, *args, **kwargs):
+        raise AssertionError("the whole pool was materialised")
+
+    def iter_chunks(self, chunk_rows):
+        for start in range(0, self.shape[0], chunk_rows):
+            block = self._X[start:start + chunk_rows].copy()
+            yield start, start + len(block), block
+
+
+BATCH_STREAMED = ["badge", "coreset-sub", "dami-sampled", "ibal", "ralif"]
+
+
+@pytest.mark.parametrize("name", BATCH_STREAMED)
+def test_a_pool_object_gives_the_same_picks(name, learner, pool):
+    in_memory = STRATEGIES[name]()(learner, pool, n_instances=10)
+    streamed = STRATEGIES[name]()(learner, RowsOnlyPool(pool), n_instances=10)
+    np.testing.assert_array_equal(streamed[0], in_memory[0])
+    np.testing.assert_array_equal(streamed[1], in_memory[1])
+
+
+@pytest.mark.parametrize("name", BATCH_STREAMED)
+def test_a_dataframe_pool_reaches_a_pipeline_that_selects_columns_by_name(name, data,
+                                                                          monkeypatch):
+    """Chunks of a DataFrame pool stay DataFrames (the columns are selected by name), and
+    the picks are those of the pool read in one chunk."""
+    X, y = data
+    columns = [f"f{i}" for i in range(X.shape[1])]
+    frame = pd.DataFrame(X, columns=columns)
+    select = ColumnTransformer([("keep", "passthrough", columns[::-1])])  # by name, reordered
+    model = make_pipeline(select, MLPClassifier((16, 8), max_epochs=5, random_state=0))
+    learner = ActiveLearner(model, X_training=frame.iloc[:N_LABELED], y_training=y[:N_LABELED])
+    learner._ensure_fitted()
+    pool_frame = frame.iloc[N_LABELED:].reset_index(drop=True)
+    chunked = STRATEGIES[name]()(learner, pool_frame, n_instances=10)
+    monkeypatch.setattr(_pool, "POOL_CHUNK_ROWS", 2**20)  # the whole pool in one chunk
+    whole = STRATEGIES[name]()(learner, pool_frame, n_instances=10)
+    np.testing.assert_array_equal(chunked[0], whole[0])
+    np.testing.assert_array_equal(chunked[1], whole[1])
 
 
 @pytest.mark.parametrize("strategy", [IBAL, lambda: IBALD(autoencoder="features"), RALIF])

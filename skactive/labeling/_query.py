@@ -143,6 +143,14 @@ def _streaming_strategies():
             if getattr(get_strategy(name), "streams_pool", False)]
 
 
+def _streaming_choices():
+    """The strategies to suggest for a pool file: 'auto' only where the default streams."""
+    names = ", ".join(_streaming_strategies())
+    if getattr(get_strategy(AUTO_STRATEGY), "streams_pool", False):
+        return f"strategy='auto' (the default, {AUTO_STRATEGY}) or one of {names}"
+    return f"one of {names}"
+
+
 def _query_file_pool(learner, chooser, strategy, X_pool, n, pool, chunk_rows):
     """``(positions in X_pool, their rows, metrics)``: a strategy that streams reads the pool
     file ``chunk_rows`` rows at a time; any other reads it whole, within the memory budget."""
@@ -155,9 +163,7 @@ def _query_file_pool(learner, chooser, strategy, X_pool, n, pool, chunk_rows):
                 f"from all rows at once), but the pool file {pool} ({len(X_pool):,} rows x "
                 f"{X_pool.shape[1]} columns, {size / 1e6:,.0f} MB as float64) exceeds the "
                 f"{MEMORY_BUDGET_BYTES / 1e6:,.0f} MB a pool file may take in memory. Use a "
-                f"strategy that streams the file: strategy='auto' (the default, "
-                f"{AUTO_STRATEGY}) or one of {', '.join(_streaming_strategies())}; or a "
-                "smaller pool.")
+                f"strategy that streams the file: {_streaming_choices()}; or a smaller pool.")
         X_pool = X_pool[:]
     with chunk_budget(chunk_rows * row_bytes):  # chunk_rows rows of the view per chunk
         return learner.query(X_pool, n_instances=n, return_metrics=True)

@@ -7,9 +7,9 @@ from sklearn.utils import check_random_state
 
 from .. import readouts
 from ..cluster import AUTO_FULL_MATRIX_MAX_SAMPLES, KMedoids, nearest_medoids
-from ..utils import derive_seed
+from ..utils import derive_seed, iter_chunks
 from ._base import QueryStrategy, check_query_size
-from ._pool import chunk_rows, iter_pool, stream_readout
+from ._pool import chunk_rows, stream_readout
 
 #: ``method='auto'`` runs the in-memory ``'clara'`` solver up to this many pool samples and the
 #: streamed ``'sampled'`` solver above (where 'clara' would hold every representation and
@@ -220,7 +220,7 @@ default='auto'
             del R, km
         costs = np.zeros(n_draws)
         sizes = np.zeros((n_draws, n_instances), dtype=np.int64)
-        for _, chunk in iter_pool(pool, rows):
+        for _, _, chunk in iter_chunks(pool, rows, whole_blocks=False):
             R = represent(chunk)
             for d in range(n_draws):
                 labels, dist = nearest_medoids(R, centers[d], metric=self.metric)

@@ -38,9 +38,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import readouts
 from ..base import softmax
-from ..utils import DISTANCE_BLOCK_ELEMENTS, append_rows, nearest_sq_distances, num_samples
+from ..utils import (
+    DISTANCE_BLOCK_ELEMENTS, append_rows, iter_chunks, nearest_sq_distances, num_samples,
+)
 from ._base import ScoreBasedStrategy
-from ._pool import chunk_rows, iter_pool, stream_readout
+from ._pool import chunk_rows, stream_readout
 
 _READINGS = ("pseudo_label", "expected_label")
 #: Float64 entries of one pool x labeled distance block (8 MiB).
@@ -163,7 +165,7 @@ def _rowset_key(X_pool, X_labeled, rows):
         common = np.result_type(*(np.asarray(X[:1]).dtype for X in (X_pool, X_labeled)))
     total, n_rows, n_columns = 0, 0, None
     for X in (X_pool, X_labeled):
-        for _, chunk in iter_pool(X, rows):
+        for _, _, chunk in iter_chunks(X, rows, whole_blocks=False):
             if sp.issparse(chunk):
                 chunk = chunk.toarray()
             if not isinstance(chunk, pd.DataFrame):
@@ -196,12 +198,12 @@ def _stream_ibal(view, X_pool, reading, distance_to=None, labeled_side=None):
     n = num_samples(X_pool)
     values = np.empty(n)
     dist = None if distance_to is None else np.empty(n)
-    for positions, chunk in iter_pool(X_pool, rows):
+    for start, stop, chunk in iter_chunks(X_pool, rows, whole_blocks=False):
         features, logits = readouts.features_and_logits(view, chunk)
-        values[positions] = ibal_values(softmax(logits), features, labeled_features,
+        values[start:stop] = ibal_values(softmax(logits), features, labeled_features,
                                         labeled_classes, reading)
         if distance_to is not None:
-            dist[positions] = distance_to(chunk, features, labeled_features)
+            dist[start:stop] = distance_to(chunk, features, labeled_features)
     return values, dist
 
 
@@ -471,10 +473,10 @@ class IBALD(IBAL):
         else:
             labeled = None
         dist = np.empty(num_samples(X_pool))
-        for positions, chunk in iter_pool(X_pool, rows):
+        for start, stop, chunk in iter_chunks(X_pool, rows, whole_blocks=False):
             features = (readouts.penultimate_features(view, chunk)
                         if self._uses_features(view) else None)
-            dist[positions] = distance_to(chunk, features, labeled)
+            dist[start:stop] = distance_to(chunk, features, labeled)
         return dist
 
     def _distance_function(self, view, X_pool):

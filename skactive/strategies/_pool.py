@@ -1,9 +1,10 @@
-"""Reading a pool one row chunk at a time, whatever the container.
+"""What the batch strategies add to :func:`skactive.utils.iter_chunks`: chunk sizes, candidates.
 
-The batch strategies (CoreSet, BADGE, DAMI, IBAL, IBAL-D, RALIF) touch the pool only through
-``len`` and row slices or index arrays, and call the readouts on one chunk at a time: a numpy
-array, a memory-mapped ``.npy`` file, a DataFrame, a list of sentences or a ``dask.array`` is
-never copied whole. A pool smaller than one chunk is the one-chunk case of the same code.
+The batch strategies (CoreSet, BADGE, DAMI, IBAL, IBAL-D, RALIF) read the pool with
+:func:`skactive.utils.iter_chunks` (whatever the container: a memory-mapped file, a DataFrame,
+a dask array, a pool object) and call the readouts on one chunk at a time, in chunks of
+:func:`chunk_rows` rows: a multiple of the model's inference batch, so that the values are
+those of the whole pool. A pool smaller than one chunk is the one-chunk case of the same code.
 """
 
 import numbers
@@ -12,10 +13,12 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .. import readouts
-from ..utils import derive_seed, num_samples, take_rows
+from ..utils import derive_seed, iter_chunks, num_samples
 
 #: Rows of pool read per chunk (rounded down to a multiple of the model's inference batch, so
 #: that the network sees the same batches as on the whole pool and returns the same values).
+#: A number of rows, not bytes: the strategies' work per chunk (distances to the labeled set,
+#: influence matrices) grows with the rows, whatever the width of the pool's rows.
 POOL_CHUNK_ROWS = 2**17
 
 
@@ -28,47 +31,17 @@ def chunk_rows(classifier):
     return max(1, POOL_CHUNK_ROWS // int(batch)) * int(batch)
 
 
-def _materialise(chunk):
-    # A dask slice is still lazy; the readouts want the values of this chunk only.
-    if type(chunk).__module__.partition(".")[0] == "dask":
-        return np.asarray(chunk)
-    if isinstance(chunk, np.memmap):  # a read-only map would reach torch as shared memory
-        return np.array(chunk)
-    return chunk
-
-
-def pool_rows(X_pool, start, stop):
-    """Rows ``start:stop`` of the pool, in its container (values for a dask array)."""
-    if hasattr(X_pool, "iloc"):
-        return X_pool.iloc[start:stop]
-    return _materialise(X_pool[start:stop])
-
-
-def iter_pool(X_pool, rows, indices=None):
-    """Yield ``(positions, chunk)`` over the pool, or over its rows ``indices`` (sorted).
-
-    ``positions`` is the slice of the output (of length ``len(X_pool)``, or ``len(indices)``)
-    the chunk fills.
-    """
-    n = num_samples(X_pool) if indices is None else len(indices)
-    for start in range(0, n, rows):
-        stop = min(n, start + rows)
-        if indices is None:
-            chunk = pool_rows(X_pool, start, stop)
-        else:
-            chunk = _materialise(take_rows(X_pool, indices[start:stop]))
-        yield slice(start, stop), chunk
-
-
 def stream_readout(readout, X_pool, rows, indices=None):
     """Concatenate ``readout(chunk)`` (an array or a tuple of arrays) over the pool's chunks.
 
-    The outputs are allocated once, at their final size, and filled chunk by chunk.
+    The pool is read with :func:`skactive.utils.iter_chunks` in chunks of ``rows`` rows (only
+    its rows ``indices``, sorted, where given). The outputs are allocated once, at their final
+    size, and filled chunk by chunk.
     """
     n = num_samples(X_pool) if indices is None else len(indices)
     out = None
     single = False
-    for positions, chunk in iter_pool(X_pool, rows, indices):
+    for start, stop, chunk in iter_chunks(X_pool, rows, indices=indices, whole_blocks=False):
         values = readout(chunk)
         if out is None:
             single = not isinstance(values, tuple)
@@ -76,7 +49,7 @@ def stream_readout(readout, X_pool, rows, indices=None):
             out = tuple(np.empty((n,) + v.shape[1:], dtype=v.dtype) for v in values_t)
         values_t = (values,) if single else values
         for o, v in zip(out, values_t):
-            o[positions] = v
+            o[start:stop] = v
     return out[0] if single else out
 
 

@@ -23,9 +23,9 @@ from sklearn.utils import check_random_state
 
 from .. import readouts
 from ..base import softmax
-from ..utils import MEMORY_BUDGET_BYTES, num_samples
+from ..utils import MEMORY_BUDGET_BYTES, iter_chunks, num_samples
 from ._base import QueryStrategy, check_query_size
-from ._pool import chunk_rows, iter_pool, stream_readout
+from ._pool import chunk_rows, stream_readout
 
 _VARIANTS = ("reference", "expected")
 _SOLVERS = ("auto", "exact", "cg")
@@ -416,7 +416,8 @@ class RALIF(QueryStrategy):
             if cache is not None:
                 yield slice(0, n_pool), cache
                 return
-            for positions, chunk in iter_pool(X_pool, rows):
+            for start, stop, chunk in iter_chunks(X_pool, rows, whole_blocks=False):
+                positions = slice(start, stop)
                 features, logits = readouts.features_and_logits(view, chunk)
                 yield positions, (softmax(logits.astype(np.float64)), features)
 
@@ -442,15 +443,15 @@ class RALIF(QueryStrategy):
         ordered = np.sort(candidates)
         features = None
         filled = 0
-        for positions, chunk in iter_pool(X_pool, rows):
-            lo, hi = np.searchsorted(ordered, [positions.start, positions.stop])
+        for start, stop, chunk in iter_chunks(X_pool, rows, whole_blocks=False):
+            lo, hi = np.searchsorted(ordered, [start, stop])
             if hi == lo:
                 continue
             chunk_features = readouts.penultimate_features(view, chunk)
             if features is None:
                 features = np.empty((len(ordered), chunk_features.shape[1]),
                                     dtype=chunk_features.dtype)
-            features[filled:filled + hi - lo] = chunk_features[ordered[lo:hi] - positions.start]
+            features[filled:filled + hi - lo] = chunk_features[ordered[lo:hi] - start]
             filled += hi - lo
         return features[np.searchsorted(ordered, candidates)]
 

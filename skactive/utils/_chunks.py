@@ -140,7 +140,7 @@ def pool_chunk_rows(X, budget_bytes=None):
     return rows
 
 
-def iter_chunks(X, chunk_rows=None):
+def iter_chunks(X, chunk_rows=None, *, indices=None, whole_blocks=True):
     """Yield ``(start, stop, block)`` over the rows of a pool, one chunk at a time.
 
     ``block`` holds rows ``start:stop``: a NumPy array for NumPy, memory-mapped and dask
@@ -162,7 +162,17 @@ def iter_chunks(X, chunk_rows=None):
         The pool.
     chunk_rows : int, optional
         Rows per chunk; by default :func:`pool_chunk_rows` (the memory budget divided by the
-        size of a row; :func:`chunk_budget` sets the budget).
+        size of a row; :func:`chunk_budget` sets the budget). A multiple of a network's
+        inference batch gives each chunk the very forward batches of the whole pool, hence
+        bit-identical values.
+    indices : array-like of int, optional
+        Read only these rows of the pool, in this order (sorted, for a file to be read
+        forwards): ``start:stop`` then are positions in ``indices`` and ``block`` is
+        :func:`take_rows` of ``indices[start:stop]`` (only those rows are read).
+    whole_blocks : bool, default=True
+        For a dask array: chunks follow its row blocks, never splitting one (no block is
+        computed twice). False: every chunk but the last has exactly ``chunk_rows`` rows, as
+        for every other container (a block across a chunk boundary is computed twice).
 
     Yields
     ------
@@ -182,16 +192,30 @@ def iter_chunks(X, chunk_rows=None):
     >>> pool = da.from_array(np.arange(12.0).reshape(6, 2), chunks=(3, 2))
     >>> [(start, stop, type(block).__name__) for start, stop, block in iter_chunks(pool, 4)]
     [(0, 3, 'ndarray'), (3, 6, 'ndarray')]
+
+    Only some rows:
+
+    >>> [(start, stop, block[:, 0].tolist())
+    ...  for start, stop, block in iter_chunks(X, 2, indices=[0, 3, 4])]
+    [(0, 2, [0, 6]), (2, 3, [8])]
     """
     chunk_rows = pool_chunk_rows(X) if chunk_rows is None else check_int("chunk_rows",
                                                                          chunk_rows, 1)
+    if indices is not None:
+        from ._data import take_rows  # _data imports this module
+
+        indices = np.asarray(indices, dtype=np.intp)
+        for start in range(0, len(indices), chunk_rows):
+            stop = min(start + chunk_rows, len(indices))
+            yield start, stop, take_rows(X, indices[start:stop])
+        return
     if is_pool_object(X):
         for start, stop, block in X.iter_chunks(chunk_rows):
             # a pool object that names its columns gives DataFrames: kept, for a model fitted
             # on a DataFrame (a ColumnTransformer selecting columns by name)
             yield int(start), int(stop), block if hasattr(block, "iloc") else np.asarray(block)
         return
-    if is_dask_array(X):
+    if is_dask_array(X) and whole_blocks:
         yield from _dask_chunks(X, chunk_rows)
         return
     if not hasattr(X, "__getitem__") or not hasattr(X, "__len__"):
@@ -216,6 +240,8 @@ def iter_chunks(X, chunk_rows=None):
     for start in range(0, n, chunk_rows):
         stop = min(start + chunk_rows, n)
         block = X[start:stop]
+        if is_dask_array(block):
+            block = block.compute()
         yield start, stop, np.asarray(block) if isinstance(block, np.ndarray) else block
 
 
