@@ -149,10 +149,10 @@ A pool too large for memory (with --labeled): a Parquet file (.parquet, .pq) or 
 whole: from a Parquet file the labeled table's feature columns are read by name (its other
 columns are only shown in the output); a .npy array's columns are the labeled table's feature
 columns in order, and the output shows them under those names. Every strategy that streams
-(auto, the default, and mixture; least-confidence, margin, entropy, egl, bald, ibal; random,
-which reads only its picks) reads the file chunk by chunk and keeps one score per row; the set
-strategies (coreset, badge, dami, ibal-d, ralif, albl) read the pool whole and refuse a file
-beyond a memory budget. The features must be numbers without gaps (leave other
+(mixture, least-confidence, margin, entropy, egl, bald, ibal; random, which reads only its
+picks) reads the file chunk by chunk and keeps one score per row; the set strategies (coreset,
+badge, dami, ibal-d, ralif, and albl, which is auto, the default) read the pool whole and
+refuse a file beyond a memory budget: name a streaming one with --strategy for such a file. The features must be numbers without gaps (leave other
 columns out of the labeled table with --drop). For Parquet: pip install 'skactive[parquet]'.
 """
 

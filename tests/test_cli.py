@@ -479,15 +479,16 @@ def test_query_pool_file_errors_name_the_flags(numeric_pool, loans, capsys, monk
     assert "--strategy auto (the default, mixture)" in line
 
 
-def test_query_a_pool_file_beyond_the_budget_streams_with_the_default_strategy(
+def test_query_a_pool_file_beyond_the_budget_streams_with_a_streaming_strategy(
         numeric_pool, capsys, monkeypatch):
-    """Over the in-memory budget the default strategy ('auto') reads the file in chunks and
-    takes its picked rows alone, with the picks of the CSV pool; a set strategy is refused."""
+    """Over the in-memory budget the mixture reads the file in chunks and takes its picked rows
+    alone, with the picks of the CSV pool; a set strategy, the default 'auto' included, is
+    refused with the strategies that stream."""
     import skactive.labeling._query as query_module
     from skactive.datasets import PoolView
 
     folder, pool = numeric_pool
-    as_csv, _ = _query(capsys, folder, folder / "pool.csv")
+    as_csv, _ = _query(capsys, folder, folder / "pool.csv", "--strategy", "mixture")
     monkeypatch.setattr(query_module, "MEMORY_BUDGET_BYTES", 1000)  # the pool: 14,400 bytes
     reads, chunks = [], []
     getitem, iter_chunks = PoolView.__getitem__, PoolView.iter_chunks
@@ -508,7 +509,8 @@ def test_query_a_pool_file_beyond_the_budget_streams_with_the_default_strategy(
     for name in ("pool.parquet", "pool.npy"):
         reads.clear()
         chunks.clear()
-        streamed, _ = _query(capsys, folder, folder / name, "--chunk-rows", "50")
+        streamed, _ = _query(capsys, folder, folder / name, "--strategy", "mixture",
+                             "--chunk-rows", "50")
         shown = streamed.columns.tolist()
         _same_picks(streamed, as_csv[shown])
         # the entropy part scored the 450 rows in one pass of 50-row chunks; rows read whole:
@@ -518,7 +520,14 @@ def test_query_a_pool_file_beyond_the_budget_streams_with_the_default_strategy(
                                "paid", "--drop", "id", "--pool", str(folder / "pool.npy"),
                                "--strategy", "badge"])
     assert "--strategy badge needs the whole pool in memory" in line
-    assert "--strategy auto" in line and "mixture" in line and "entropy" in line
+    assert "mixture" in line and "entropy" in line
+    from skactive.strategies import AUTO_STRATEGY, get_strategy
+
+    if not get_strategy(AUTO_STRATEGY).streams_pool:  # the default is refused the same way
+        line = error_line(capsys, ["query", "--labeled", str(folder / "labeled.csv"),
+                                   "--target", "paid", "--drop", "id", "--pool",
+                                   str(folder / "pool.npy")])
+        assert "needs the whole pool in memory" in line and "mixture" in line
 
 
 def test_query_a_pool_file_refusal_names_auto_only_when_the_default_streams(

@@ -196,10 +196,10 @@ def query_pool(labeled, pool, *, target=None, text=False, drop=None, strategy="a
         table's feature columns, in order), opened with :func:`skactive.datasets.open_pool`
         and read ``chunk_rows`` rows at a time, as DataFrames of the feature columns
         (:class:`skactive.datasets.PoolView`): every strategy that streams a pool
-        (``streams_pool``: ``'auto'``, least-confidence, margin, entropy, egl, bald, ibal,
-        random, and the mixtures of them) reads it chunk by chunk and holds one float per
-        row; the strategies that choose the batch as a set (coreset, badge, dami, ibal-d,
-        ralif) read it whole, which is refused beyond
+        (``streams_pool``: least-confidence, margin, entropy, egl, bald, ibal, random, and
+        the mixtures of them) reads it chunk by chunk and holds one float per row; the
+        strategies that choose the batch as a set (coreset, badge, dami, ibal-d, ralif, and
+        albl, which is ``'auto'``) read it whole, which is refused beyond
         :data:`skactive.utils.MEMORY_BUDGET_BYTES` of float64 features. The labeled
         table's features must then all be numeric.
     target : str, default=None
