@@ -350,8 +350,7 @@ def test_cli_label_names_the_extra_when_missing(tmp_path, capsys, monkeypatch):
 def test_query_file_score_is_what_the_help_says_for_every_strategy(tmp_path, name):
     """Row-ranking strategies: score = the strategy's score_samples on the pool (higher first),
     and the picks are its top scores; set strategies: no score."""
-    from skactive.labeling._engine import (fit_learner, has_row_scores, make_strategy,
-                                           model_params_for)
+    from skactive.labeling._engine import fit_learner, has_row_scores, make_strategy
     from skactive.strategies import get_strategy
 
     try:
@@ -370,7 +369,7 @@ def test_query_file_score_is_what_the_help_says_for_every_strategy(tmp_path, nam
     rows = RowsFile(path, target="y", id_column="id")
     labeled, pool = rows.labeled(), rows.unlabeled()
     learner = fit_learner(rows, labeled, rows.labels[labeled], model="auto",
-                          model_params=model_params_for(name, rows, FAST), strategy=strategy,
+                          model_params=FAST, strategy=strategy,
                           seed=0)
     scores = strategy.score_samples(learner, rows.take_X(pool))
     expected = np.sort(scores)[::-1][:4]

@@ -12,16 +12,6 @@ def check_strategy(name):
     return canonical_strategy_name(name)
 
 
-def model_params_for(strategy_name, rows, model_params):
-    """The user's model parameters plus what the strategy needs: BALD's MC-dropout passes need
-    dropout layers, so the table MLP gets dropout 0.5 (as the DAMI paper runs BALD) unless the
-    user chose a dropout; the text models already have dropout."""
-    params = dict(model_params or {})
-    if strategy_name == "bald" and rows.kind == "table":
-        params.setdefault("dropout", 0.5)
-    return params
-
-
 def make_strategy(name, seed):
     strategy = get_strategy(name)
     if "random_state" in strategy.get_params(deep=False):

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from ._engine import (check_strategy, choose, fit_learner, make_strategy, model_params_for,
+from ._engine import (check_strategy, choose, fit_learner, make_strategy,
                       predict, text_embedding)
 from ._rows import RowsFile
 
@@ -88,7 +88,7 @@ def query_file(path, *, target=None, text=False, id_column=None, strategy="auto"
                          f"most {len(pool)}.")
     chooser = make_strategy(name, seed)
     learner = fit_learner(rows, labeled, rows.labels[labeled], model=model,
-                          model_params=model_params_for(name, rows, model_params),
+                          model_params=model_params,
                           strategy=chooser, seed=seed,
                           embedding=text_embedding(rows, model, model_params, seed))
     idx, score = choose(learner, chooser, rows.take_X(pool), n)

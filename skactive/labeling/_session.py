@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._engine import (check_strategy, choose, fit_learner, make_strategy, model_params_for,
+from ._engine import (check_strategy, choose, fit_learner, make_strategy,
                       predict, text_embedding)
 from ._rows import RowsFile
 from ._stopping import agreement_kappa, stop_signal, wilson_interval
@@ -289,7 +289,7 @@ class LabelingSession:
         n_stop = min(self.stop_set_size, len(self._rows))
         self._stop_set = np.sort(rng.choice(len(self._rows), n_stop, replace=False))
         self._strategy = make_strategy(strategy, self.seed)
-        self._model_params = model_params_for(strategy, self._rows, self.model_params)
+        self._model_params = dict(self.model_params or {})
         self._embedding = text_embedding(self._rows, self.model, self.model_params, self.seed)
         self._log = AnswerLog(out / "answers.jsonl")
         self._records = self._log.read()
