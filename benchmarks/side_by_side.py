@@ -32,8 +32,9 @@ Strategies:
 - BADGE: skactive's on its MLP; scikit-activeml's ``Badge`` on the shared logistic regression,
   whose gradient embedding is (p - onehot) outer x. Different models: no overlap figure.
 
-scikit-activeml's CoreSet and Badge hold a float64 (batch, n_pool) utilities matrix (8 GB at a
-million rows), so at pools over ``--subsample-above`` rows both libraries run them on a seeded
+scikit-activeml's strategies hold a float64 (batch, n_pool) utilities matrix (8 GB at a
+million rows), and its CoreSet and Badge also take a pass over the whole pool per pick, so at
+pools over ``--subsample-above`` rows both libraries run them on a seeded
 subsample of ``--max-candidates`` candidates (scikit-activeml: ``SubSamplingWrapper``;
 skactive: ``max_candidates``). Every child is stopped after ``--timeout`` seconds; the table
 then says so.
