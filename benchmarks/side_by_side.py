@@ -299,10 +299,10 @@ def versions(python, code):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--python-skal", required=False, help="python of the scikit-activeml "
-                        "environment")
-    parser.add_argument("--python-modal", required=False, help="python of the modAL "
-                        "environment")
+    parser.add_argument("--python-skal", help="python of the scikit-activeml environment "
+                        "(left out: skactive runs without it)")
+    parser.add_argument("--python-modal", help="python of the modAL environment (left out: "
+                        "skactive runs without it)")
     parser.add_argument("--workdir", default="/tmp/side_by_side")
     parser.add_argument("--sizes", type=int, nargs="+", default=[30_000, 1_000_000])
     parser.add_argument("--ooc-rows", type=int, default=10_000_000)
@@ -370,8 +370,11 @@ def main():
                 if lib == "skactive":
                     base = r
                     memory[(name, rows)] = r
-                ratio = (f"{r['seconds'] / base['seconds']:12.2f} "
-                         f"{r['peak_mb'] / base['peak_mb']:6.2f}") if base else f"{'-':>12s} {'-':>6s}"
+                if base:
+                    ratio = (f"{r['seconds'] / base['seconds']:12.2f} "
+                             f"{r['peak_mb'] / base['peak_mb']:6.2f}")
+                else:
+                    ratio = f"{'-':>12s} {'-':>6s}"
                 if lib == "skactive" or base is None:
                     same = "-"
                 elif name in UNCERTAINTY:
