@@ -69,6 +69,7 @@ def test_public_api():
         "load_telescope",
         "load_text", "make_ibal", "make_sigmoid", "make_table_preprocessor",
         "read_text", "iter_lines", "sniff_separator", "load_named", "named_datasets", "identifier_columns",
+        "open_pool", "ParquetPool", "PoolView", "is_pool_file",
     }  # fmt: skip
     assert set(datasets.__all__) == expected
     assert all(callable(getattr(datasets, name)) for name in expected)

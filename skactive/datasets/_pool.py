@@ -681,7 +681,7 @@ def open_pool(path, *, columns=None):
 
     Returns
     -------
-    pool : numpy.memmap or ParquetPool
+    numpy.memmap or ParquetPool
         For ``.npy``, ``np.load(path, mmap_mode='r')``: a read-only memory map, not a copy.
         For Parquet, a :class:`ParquetPool`. Both have ``shape``, ``len()`` and row indexing
         (float32 rows for Parquet); a ParquetPool also streams with ``iter_chunks``.
@@ -719,7 +719,17 @@ def open_pool(path, *, columns=None):
 
 
 def is_pool_file(path):
-    """Whether ``path`` names a pool file :func:`open_pool` reads (by its ending).
+    """Tell whether ``path`` names a pool file :func:`open_pool` reads (by its ending).
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file name; the file need not exist.
+
+    Returns
+    -------
+    bool
+        True for ``.parquet``, ``.pq`` and ``.npy`` files.
 
     Examples
     --------
