@@ -417,3 +417,50 @@ def test_adam_steps_are_fused_and_other_optimizers_left_alone(optimizer, fused):
     clf = TextCNNClassifier(n_filters=4, embedding="random", embedding_dim=8, max_epochs=1,
                             optimizer=optimizer, random_state=0).fit(X, y)
     assert clf.net_.optimizer_.defaults.get("fused") is fused
+
+
+def _encode_reference(token_lists, vocabulary, max_length):
+    """One row at a time: the encoding as its docstring states it."""
+    rows = [[vocabulary.get(w, 1) for w in tokens[:max_length]] or [1] for tokens in token_lists]
+    out = np.zeros((len(rows), max(map(len, rows), default=1)), dtype=np.int32)
+    for i, row in enumerate(rows):
+        out[i, :len(row)] = row
+    return out
+
+
+@pytest.mark.parametrize("max_length", [None, 1, 3, 40])
+def test_encode_matches_a_row_by_row_reference(max_length):
+    from skactive.text import encode
+
+    rng = np.random.RandomState(0)
+    words = POS + NEG + FILLER + ["unseen", "qwerty"]
+    vocabulary = {w: i + 2 for i, w in enumerate(POS + NEG + FILLER)}
+    token_lists = [list(rng.choice(words, rng.randint(0, 9))) for _ in range(300)]
+    token_lists[:3] = [[], ["unseen"], ["qwerty"] * 20]
+    ids = encode(token_lists, vocabulary, max_length)
+    assert ids.dtype == np.int32
+    np.testing.assert_array_equal(ids, _encode_reference(token_lists, vocabulary, max_length))
+    # an empty collection and one text with no token keep one position
+    assert encode([], vocabulary).shape == (0, 1)
+    np.testing.assert_array_equal(encode([[]], vocabulary, max_length), [[1]])
+    # any iterable of token lists, as for build_vocabulary
+    np.testing.assert_array_equal(encode(iter(token_lists), vocabulary, max_length), ids)
+
+
+def test_logits_readout_is_the_bare_forward_on_its_own_batches(fitted, corpus, name):
+    """The readout adds tokenisation, encoding and batching around the module's forward and
+    nothing else: exactly the module's output on the length-sorted batches, and the output
+    on each sentence alone (no padding) to float32 round-off."""
+    X, _ = corpus
+    clf = fitted[name]
+    pool = np.concatenate([X[:40], ["", "qwerty unseen words", " ".join(X[:6])]])
+    module = clf.inference_module()
+    bare = np.empty((len(pool), len(clf.classes_)), dtype=np.float32)
+    with torch.no_grad(), clf.threads():  # the readout's thread count: the same reductions
+        for rows, tokens in clf.iter_input_batches(clf.validate_input(pool), batch_size=8):
+            bare[rows] = module(tokens).numpy()
+        alone = np.vstack([module(torch.as_tensor(clf.validate_input([text]),
+                                                  dtype=torch.long)).numpy()
+                           for text in pool])
+    np.testing.assert_array_equal(readouts.logits(clf, pool, batch_size=8), bare)
+    np.testing.assert_allclose(readouts.logits(clf, pool), alone, rtol=1e-5, atol=1e-5)

@@ -1,6 +1,7 @@
 """Vocabulary and token-id encoding: padding id 0, unknown-word id 1, words from 2 on."""
 
 from collections import Counter
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -64,13 +65,21 @@ def encode(token_lists, vocabulary, max_length=None):
     >>> encode([["a", "film"], [], ["unseen"]], {"a": 2, "film": 3}).tolist()
     [[2, 3], [1, 0], [1, 0]]
     """
-    get = vocabulary.get
-    rows = [[get(w, UNK_ID) for w in tokens[:max_length]] or [UNK_ID] for tokens in token_lists]
-    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
-    ids = np.full((len(rows), int(lengths.max(initial=1))), PAD_ID, dtype=np.int32)
-    # one vectorised scatter instead of a Python loop over rows
-    flat = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=int(lengths.sum()))
-    row_index = np.repeat(np.arange(len(rows)), lengths)
+    token_lists = token_lists if isinstance(token_lists, list) else list(token_lists)
+    n = len(token_lists)
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n)
+    # the per-token lookup runs inside ``map`` (C), not as Python bytecode per token: with
+    # tokenisation it was most of a text readout's overhead over the bare forward
+    flat = np.fromiter(
+        map(vocabulary.get, chain.from_iterable(token_lists), repeat(UNK_ID)),
+        dtype=np.int32, count=int(lengths.sum()))
+    kept = lengths if max_length is None else np.minimum(lengths, max_length)
+    ids = np.full((n, max(int(kept.max(initial=0)), 1)), PAD_ID, dtype=np.int32)
+    row_index = np.repeat(np.arange(n), lengths)
     col_index = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    if max_length is not None and (lengths > max_length).any():
+        keep = col_index < max_length
+        row_index, col_index, flat = row_index[keep], col_index[keep], flat[keep]
     ids[row_index, col_index] = flat
+    ids[kept == 0, 0] = UNK_ID  # an empty text keeps one (unknown-word) position
     return ids
