@@ -11,10 +11,10 @@ strategy holds one chunk of the pool at a time, never the whole of it.
 import contextlib
 import contextvars
 import mmap
-import sys
 
 import numpy as np
 
+from ._data import is_dask_array, is_pool_object, take_rows
 from ._distances import MEMORY_BUDGET_BYTES
 from ._validation import check_int
 
@@ -59,33 +59,6 @@ def chunk_budget(budget_bytes):
         yield
     finally:
         _BUDGET.reset(token)
-
-
-def is_dask_array(X):
-    """Whether ``X`` is a ``dask.array.Array`` (without importing dask when it is not loaded).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skactive.utils import is_dask_array
-    >>> is_dask_array(np.zeros(3))
-    False
-    """
-    module = sys.modules.get("dask.array")
-    return module is not None and isinstance(X, module.Array)
-
-
-def is_pool_object(X):
-    """Whether ``X`` follows the pool protocol (it has an ``iter_chunks(chunk_rows)`` method).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skactive.utils import is_pool_object
-    >>> is_pool_object(np.zeros(3))
-    False
-    """
-    return not isinstance(X, np.ndarray) and callable(getattr(X, "iter_chunks", None))
 
 
 def _row_bytes(X):
@@ -202,7 +175,6 @@ def iter_chunks(X, chunk_rows=None, *, indices=None, whole_blocks=True):
     chunk_rows = pool_chunk_rows(X) if chunk_rows is None else check_int("chunk_rows",
                                                                          chunk_rows, 1)
     if indices is not None:
-        from ._data import take_rows  # _data imports this module
 
         indices = np.asarray(indices, dtype=np.intp)
         for start in range(0, len(indices), chunk_rows):

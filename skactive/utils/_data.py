@@ -1,10 +1,37 @@
 """Container-preserving row operations: numpy arrays, pandas objects, sparse matrices, lists."""
 
+import sys
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import _safe_indexing
 
-from ._chunks import is_dask_array, is_pool_object
+
+def is_dask_array(X):
+    """Whether ``X`` is a ``dask.array.Array`` (without importing dask when it is not loaded).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.utils import is_dask_array
+    >>> is_dask_array(np.zeros(3))
+    False
+    """
+    module = sys.modules.get("dask.array")
+    return module is not None and isinstance(X, module.Array)
+
+
+def is_pool_object(X):
+    """Whether ``X`` follows the pool protocol (it has an ``iter_chunks(chunk_rows)`` method).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.utils import is_pool_object
+    >>> is_pool_object(np.zeros(3))
+    False
+    """
+    return not isinstance(X, np.ndarray) and callable(getattr(X, "iter_chunks", None))
 
 
 def num_samples(X):
