@@ -20,3 +20,20 @@ def shared_datasets():
             "folder holding telescope/, employee/ and mr/)"
         )
     return SHARED_DATASETS
+
+
+@pytest.fixture
+def interruptible():
+    """SIGINT raises KeyboardInterrupt here and in the processes the test starts.
+
+    A shell without job control starts background commands with SIGINT ignored, and the
+    children of such a process inherit that (``pytest &`` in a script): the interrupt tests set
+    Python's own handler for their duration, as an interactive terminal would have it.
+    """
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -44,6 +44,7 @@ def uninterrupted(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("interruptible")
 @pytest.mark.parametrize("n_jobs, sig, status, word", [
     (1, signal.SIGINT, 130, "interrupted"),
     (2, signal.SIGINT, 130, "interrupted"),

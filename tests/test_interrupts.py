@@ -20,7 +20,8 @@ from skorch.callbacks import Callback, EarlyStopping
 from skactive import ActiveLearner, MLPClassifier, TextCNNClassifier
 from skactive.autoencoder import MLPAutoencoder
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals"),
+              pytest.mark.usefixtures("interruptible")]
 
 LONG = dict(max_epochs=100_000, n_iter_no_change=None, random_state=0)
 
