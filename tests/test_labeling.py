@@ -183,19 +183,20 @@ def _answer_batch(session, truth, rows_file):
 
 
 def test_session_resume_equals_uninterrupted(tmp_path):
+    # a stateless strategy: the default (auto, a bandit) starts its learning afresh on resume
     path = tmp_path / "t.csv"
     truth = _table(path, labeled=0)
     rows = RowsFile(path, target="y")
-    with _session(path, tmp_path / "a") as full:
+    with _session(path, tmp_path / "a", strategy="entropy") as full:
         for _ in range(4):
             _answer_batch(full, truth, rows)
         full_answers, full_next = full.answers(), full.next_batch()
-    with _session(path, tmp_path / "b") as part:
+    with _session(path, tmp_path / "b", strategy="entropy") as part:
         for _ in range(2):
             _answer_batch(part, truth, rows)
         first = part.next_batch()["rows"][0]
         part.label(first["key"], truth[list(rows.keys).index(first["key"])])
-    with _session(path, tmp_path / "b") as resumed:  # the log replayed: same place
+    with _session(path, tmp_path / "b", strategy="entropy") as resumed:  # log replayed
         assert resumed.next_batch()["rows"][0]["key"] != first["key"]
         for row in resumed.next_batch()["rows"]:
             resumed.label(row["key"], truth[list(rows.keys).index(row["key"])])
