@@ -263,7 +263,6 @@ def test_d2_reference_points_excluded_and_duplicates():
 def test_draw_blocks_match_plain_cumsum(monkeypatch):
     # the two-level cumulative sums pick the same index as a plain cumsum
     monkeypatch.setattr(_selection, "_DRAW_BLOCK", 7)
-    monkeypatch.setattr(_badge, "_DRAW_BLOCK", 7)
     rng = np.random.RandomState(0)
     X = rng.randn(120, 3)
     R = rng.randn(4, 3)
@@ -277,11 +276,11 @@ def test_draw_blocks_match_plain_cumsum(monkeypatch):
     weights = np.zeros(50)
     weights[[3, 20, 49]] = [1.0, 2.0, 3.0]
     picked = weights == 0
-    assert _selection._draw(weights, picked, 0.0) == 3
-    assert _selection._draw(weights, picked, 1 / 6 + 1e-9) == 20
-    assert _selection._draw(weights, picked, 0.5 + 1e-9) == 49
-    assert _selection._draw(weights, picked, 1 - 1e-16) == 49
-    assert _selection._draw(np.zeros(50), np.zeros(50, bool), 0.999) == 49
+    assert _selection.weighted_index(weights, picked, 0.0) == 3
+    assert _selection.weighted_index(weights, picked, 1 / 6 + 1e-9) == 20
+    assert _selection.weighted_index(weights, picked, 0.5 + 1e-9) == 49
+    assert _selection.weighted_index(weights, picked, 1 - 1e-16) == 49
+    assert _selection.weighted_index(np.zeros(50), np.zeros(50, bool), 0.999) == 49
 
 
 def test_d2_reproducible():

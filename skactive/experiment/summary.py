@@ -83,6 +83,18 @@ def learning_curves(results, metric="auto"):
     return curves.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
+def _scores_by_cell(results, metric, include_initial):
+    """Strategies in order of appearance, and the scores with one row per (data set, model,
+    repeat, round) cell and one column per strategy (round 0 left out unless asked)."""
+    frame = scores(results, metric)
+    if not include_initial:
+        frame = frame[frame["round"] > 0]
+    strategies = list(dict.fromkeys(results["strategy"]))
+    wide = (frame.groupby(["dataset", "model", "repeat", "round", "strategy"])["score"]
+            .first().unstack("strategy").reindex(columns=strategies))
+    return strategies, wide
+
+
 def pairwise_matrix(results, metric="auto", *, include_initial=False):
     """Share of experiment cells in which the row strategy beats the column strategy.
 
@@ -114,12 +126,7 @@ def pairwise_matrix(results, metric="auto", *, include_initial=False):
     >>> pairwise_matrix(table).values.tolist()
     [[nan, 0.5], [0.5, nan]]
     """
-    frame = scores(results, metric)
-    if not include_initial:
-        frame = frame[frame["round"] > 0]
-    strategies = list(dict.fromkeys(results["strategy"]))
-    wide = (frame.groupby(["dataset", "model", "repeat", "round", "strategy"])["score"]
-            .first().unstack("strategy").reindex(columns=strategies))
+    strategies, wide = _scores_by_cell(results, metric, include_initial)
     values = wide.to_numpy(dtype=np.float64)
     n = len(strategies)
     matrix = np.full((n, n), np.nan)
@@ -175,12 +182,7 @@ def pairwise_intervals(results, metric="auto", *, confidence=0.95, include_initi
     ('a', 'b', 0.667, 4)
     """
     _check_confidence(confidence)
-    frame = scores(results, metric)
-    if not include_initial:
-        frame = frame[frame["round"] > 0]
-    strategies = list(dict.fromkeys(results["strategy"]))
-    wide = (frame.groupby(["dataset", "model", "repeat", "round", "strategy"])["score"]
-            .first().unstack("strategy").reindex(columns=strategies))
+    strategies, wide = _scores_by_cell(results, metric, include_initial)
     curves = wide.index.droplevel("round")
     rows = []
     for i, a in enumerate(strategies):

@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .. import readouts
+from ..utils import weighted_index
 from ._base import QueryStrategy, check_query_size
 from ._pool import candidate_subsample, check_max_candidates, chunk_rows, stream_readout
 
@@ -15,8 +16,6 @@ _UPDATE_ROWS = 2**15
 #: Relative squared distance below which a row is compared with the centre for exact equality
 #: (duplicates come out of the expansion at round-off level, about 1e-16).
 _NEAR = 1e-6
-#: Block length of the two-level cumulative sums of the D^2 draw.
-_DRAW_BLOCK = 1024
 
 
 class BADGE(QueryStrategy):
@@ -116,31 +115,6 @@ class BADGE(QueryStrategy):
         return idx, norms
 
 
-def _draw(weights, picked, u):
-    """First index whose cumulative weight exceeds ``u * total`` (uniform if all are 0).
-
-    Cumulative sums per block of :data:`_DRAW_BLOCK` entries: a sequential cumsum over the
-    whole pool would cost more than the pick's distances.
-    """
-    n = len(weights)
-    block_cum = np.cumsum(np.add.reduceat(weights, np.arange(0, n, _DRAW_BLOCK)))
-    total = block_cum[-1]
-    if not total > 0:
-        free = np.flatnonzero(~picked)
-        return int(free[min(int(u * len(free)), len(free) - 1)])
-    target = u * total
-    b = int(np.searchsorted(block_cum, target, side="right"))
-    if b >= len(block_cum):  # u * total rounded up to total
-        b = int(np.flatnonzero(np.diff(block_cum, prepend=0.0) > 0)[-1])
-    lo = b * _DRAW_BLOCK
-    w = weights[lo:lo + _DRAW_BLOCK]
-    before = block_cum[b - 1] if b else 0.0
-    i = int(np.searchsorted(np.cumsum(w) + before, target, side="right"))
-    if i >= len(w) or w[i] == 0:  # round-off at the block's upper end
-        i = int(np.flatnonzero(w > 0)[-1])
-    return lo + i
-
-
 def kmeans_pp_seeding(q, f, n_select, rng):
     """k-means++ seeding on the embeddings ``outer(q_i, f_i)``, distances factorised.
 
@@ -167,7 +141,7 @@ def kmeans_pp_seeding(q, f, n_select, rng):
     c = int(np.argmax(sq_norm))
     for t in range(n_select):
         if t > 0:
-            c = _draw(mind, picked, rng.random_sample())
+            c = weighted_index(mind, picked, rng.random_sample())
         indices[t] = c
         picked[c] = True
         qc, fc = q[c], f[c]

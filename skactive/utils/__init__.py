@@ -16,7 +16,7 @@ from ._files import (
     FORMULA_PREFIXES, append_durably, atomic_save_figure, atomic_write_text, csv_safe_frame,
     neutralise_formula, write_csv,
 )
-from ._selection import d2_sampling
+from ._selection import d2_sampling, weighted_index
 from ._threads import SMALL_MODULE_PARAMETERS, resolve_n_threads, torch_threads
 from ._validation import check_int, check_positive, derive_seed, validate_data
 
@@ -46,6 +46,7 @@ __all__ = [
     "budget_rows",
     "nearest_sq_distances",
     "d2_sampling",
+    "weighted_index",
     "FORMULA_PREFIXES",
     "append_durably",
     "atomic_save_figure",

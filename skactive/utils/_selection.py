@@ -13,7 +13,7 @@ Conventions:
   float64 for inputs of up to 2**23 entries, exactly for small-integer data,
   so exact ties stay ties; larger inputs use float32 products);
 - random picks consume exactly one ``rng.random_sample()`` each (see
-  :func:`_draw`), where ``rng = check_random_state(random_state)``, so that the
+  :func:`weighted_index`), where ``rng = check_random_state(random_state)``, so that the
   result is reproducible and can be replayed by a reference implementation;
 - once every unpicked point is at distance 0 (duplicates), the remaining
   picks are drawn uniformly among the unpicked points;
@@ -30,14 +30,14 @@ import numpy as np
 from sklearn.utils import check_array, check_random_state
 from threadpoolctl import threadpool_limits
 
-__all__ = ["d2_sampling"]
+__all__ = ["d2_sampling", "weighted_index"]
 
 from ._distances import DISTANCE_BLOCK_ELEMENTS, nearest_sq_distances
 
 #: Default number of pool x reference distances computed at once.
 DEFAULT_CHUNK_SIZE = DISTANCE_BLOCK_ELEMENTS
 
-# block length of the two-level cumulative sums of _draw
+# block length of the two-level cumulative sums of weighted_index
 _DRAW_BLOCK = 1024
 
 # inputs up to this many entries get a float64 working copy (64 MiB)
@@ -132,7 +132,7 @@ class _RowDistances:
         return d
 
 
-def _draw(weights, picked, u):
+def weighted_index(weights, picked, u):
     """Index drawn with probability proportional to ``weights`` using ``u``.
 
     ``weights`` (float64) must be 0 at picked positions. The index is the
@@ -142,6 +142,27 @@ def _draw(weights, picked, u):
     pick), which only changes their float64 round-off. If all weights are 0
     the draw is uniform among the unpicked points:
     ``flatnonzero(~picked)[int(u * n_unpicked)]``.
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n,), float64
+        Non-negative weights, 0 at the picked positions.
+    picked : ndarray of shape (n,), bool
+        The positions already picked.
+    u : float
+        A uniform draw in [0, 1).
+
+    Returns
+    -------
+    int
+        The drawn position.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.utils import weighted_index
+    >>> weighted_index(np.array([0.0, 1.0, 3.0]), np.array([True, False, False]), 0.5)
+    2
     """
     n = len(weights)
     starts = np.arange(0, n, _DRAW_BLOCK)
@@ -240,7 +261,7 @@ def d2_sampling(X, n_select, *, X_reference=None, random_state=None,
     picked = np.zeros(n, dtype=bool)
     indices = np.empty(n_select, dtype=np.intp)
     for t in range(n_select):
-        c = _draw(mind, picked, rng.random_sample())
+        c = weighted_index(mind, picked, rng.random_sample())
         indices[t] = c
         picked[c] = True
         np.minimum(mind, rows.to(c), out=mind)  # 0 at c and at its duplicates
