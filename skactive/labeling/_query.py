@@ -151,19 +151,31 @@ def _streaming_choices():
     return f"one of {names}"
 
 
+def check_whole_pool_fits(chooser, strategy, n_rows, n_columns, pool):
+    """Refuse a strategy that reads a pool file whole when the file exceeds the memory budget.
+
+    Returns whether ``chooser`` streams the pool (True) or will read it whole (False, within
+    :data:`skactive.utils.MEMORY_BUDGET_BYTES` of float64 features); the refusal names the
+    strategies that stream.
+    """
+    if getattr(chooser, "streams_pool", False):
+        return True
+    size = n_rows * n_columns * 8
+    if size > MEMORY_BUDGET_BYTES:
+        raise ValueError(
+            f"strategy={strategy!r} needs the whole pool in memory (it chooses the batch "
+            f"from all rows at once), but the pool file {pool} ({n_rows:,} rows x "
+            f"{n_columns} columns, {size / 1e6:,.0f} MB as float64) exceeds the "
+            f"{MEMORY_BUDGET_BYTES / 1e6:,.0f} MB a pool file may take in memory. Use a "
+            f"strategy that streams the file: {_streaming_choices()}; or a smaller pool.")
+    return False
+
+
 def _query_file_pool(learner, chooser, strategy, X_pool, n, pool, chunk_rows):
     """``(positions in X_pool, their rows, metrics)``: a strategy that streams reads the pool
     file ``chunk_rows`` rows at a time; any other reads it whole, within the memory budget."""
     row_bytes = X_pool.shape[1] * X_pool.dtype.itemsize
-    if not getattr(chooser, "streams_pool", False):
-        size = len(X_pool) * row_bytes
-        if size > MEMORY_BUDGET_BYTES:
-            raise ValueError(
-                f"strategy={strategy!r} needs the whole pool in memory (it chooses the batch "
-                f"from all rows at once), but the pool file {pool} ({len(X_pool):,} rows x "
-                f"{X_pool.shape[1]} columns, {size / 1e6:,.0f} MB as float64) exceeds the "
-                f"{MEMORY_BUDGET_BYTES / 1e6:,.0f} MB a pool file may take in memory. Use a "
-                f"strategy that streams the file: {_streaming_choices()}; or a smaller pool.")
+    if not check_whole_pool_fits(chooser, strategy, len(X_pool), X_pool.shape[1], pool):
         X_pool = X_pool[:]
     with chunk_budget(chunk_rows * row_bytes):  # chunk_rows rows of the view per chunk
         return learner.query(X_pool, n_instances=n, return_metrics=True)

@@ -9,8 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ..datasets import is_pool_file
+from ..utils import chunk_budget
 from ._engine import (check_strategy, choose, fit_learner, make_strategy,
                       predict, text_embedding)
+from ._parquet_rows import ParquetRows
+from ._query import DEFAULT_CHUNK_ROWS, check_whole_pool_fits
 from ._rows import RowsFile
 from ._stopping import agreement_kappa, stop_signal, wilson_interval
 from ._store import AnswerLog
@@ -91,6 +95,25 @@ def _replay(records):
     return state
 
 
+def _open_rows(path, *, target, text, id_column, sep, encoding):
+    """The file's rows: a CSV/TSV table or sentences (:class:`RowsFile`), or a Parquet file
+    read a row group at a time (:class:`ParquetRows`)."""
+    if not is_pool_file(path):
+        return RowsFile(path, target=target, text=text, id_column=id_column, sep=sep,
+                        encoding=encoding)
+    if Path(path).suffix.lower() == ".npy":
+        raise ValueError(
+            f"{path} is a .npy array, which has no label column: write the rows to label as a "
+            "Parquet file with the label column, blank (null) where not labeled yet (for "
+            "example pandas' DataFrame.to_parquet), or as a CSV/TSV table.")
+    if text:
+        raise ValueError(f"{path} is a Parquet table; text=True (--text) reads a file of "
+                         "sentences, one per line.")
+    if sep is not None:
+        raise ValueError(f"sep is for CSV/TSV tables; {path} is a Parquet file.")
+    return ParquetRows(path, target=target, id_column=id_column)
+
+
 def _fingerprint(path):
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -124,7 +147,11 @@ class LabelingSession:
     ----------
     path : str or path-like
         The file to label: a CSV/TSV table whose ``target`` column is blank where not labeled,
-        or with ``text=True`` a sentence file (see :class:`RowsFile`).
+        or with ``text=True`` a sentence file (see :class:`RowsFile`); or a Parquet file
+        (``.parquet``, ``.pq``) whose ``target`` column is null, NaN or blank where not
+        labeled, read a row group or ``chunk_rows`` rows at a time and never whole: its rows
+        are keyed by row number, its numeric columns besides ``target`` and ``id_column``
+        are the features. A ``.npy`` array has no label column and is refused.
     out : str or path-like
         The session folder (created if needed). Nothing is written outside it.
     target : str, default=None
@@ -151,6 +178,13 @@ class LabelingSession:
     background : bool, default=True
         Train in a background thread; False trains inside the call that finished a batch.
     sep, encoding : str
+        CSV/TSV and sentence files only.
+    chunk_rows : int, default=None
+        Parquet only: rows scored at a time when a strategy streams the file (65,536 by
+        default; above 8,192, rounded down to a multiple of it). A strategy that does not
+        stream (``streams_pool`` false, such as ``'auto'``) reads the unlabeled rows whole,
+        which is refused beyond :data:`skactive.utils.MEMORY_BUDGET_BYTES` of float64
+        features.
 
     Notes
     -----
@@ -184,7 +218,7 @@ class LabelingSession:
     def __init__(self, path, out, *, target=None, text=False, id_column=None, classes=None,
                  strategy="auto", model="auto", model_params=None, batch_size=10, seed=0,
                  stop_set_size=1000, stop_threshold=0.99, stop_window=3, background=True,
-                 sep=None, encoding="utf-8"):
+                 sep=None, encoding="utf-8", chunk_rows=None):
         self.path = path
         self.out = out
         self.target = target
@@ -202,6 +236,7 @@ class LabelingSession:
         self.background = background
         self.sep = sep
         self.encoding = encoding
+        self.chunk_rows = chunk_rows
         self._lock_file = None
         self._opened = False
 
@@ -217,6 +252,10 @@ class LabelingSession:
             return self
         if not isinstance(self.batch_size, int) or self.batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}.")
+        if self.chunk_rows is not None and (not isinstance(self.chunk_rows, int)
+                                            or isinstance(self.chunk_rows, bool)
+                                            or self.chunk_rows < 1):
+            raise ValueError(f"chunk_rows must be a positive integer, got {self.chunk_rows!r}.")
         strategy = check_strategy(self.strategy)
         out = Path(self.out)
         out.mkdir(parents=True, exist_ok=True)
@@ -253,8 +292,30 @@ class LabelingSession:
 
     def _open(self, out, strategy):
         self._dir = out
-        self._rows = RowsFile(self.path, target=self.target, text=self.text,
-                              id_column=self.id_column, sep=self.sep, encoding=self.encoding)
+        rows = _open_rows(self.path, target=self.target, text=self.text,
+                          id_column=self.id_column, sep=self.sep, encoding=self.encoding)
+        try:
+            self._open_rows(out, strategy, rows)
+        except BaseException:
+            if isinstance(rows, ParquetRows):
+                rows.close()
+            raise
+
+    def _open_rows(self, out, strategy, rows):
+        self._rows = rows
+        if isinstance(rows, ParquetRows):
+            self._index = rows.index
+            # a strategy that reads the pool whole is refused on a file beyond the budget,
+            # before anything is written
+            self._streams = check_whole_pool_fits(
+                make_strategy(strategy, self.seed), strategy,
+                len(rows) - len(rows.labeled_positions), rows.n_features, self.path)
+            self._file_labeled = rows.labeled_positions, rows.labeled_values
+        else:
+            self._index = {k: i for i, k in enumerate(rows.keys)}
+            self._streams = None
+            labeled = rows.labeled()
+            self._file_labeled = labeled, rows.labels[labeled]
         self._settings = {
             "file": str(Path(self.path).resolve()), "target": self.target, "text": self.text,
             "id_column": self.id_column, "strategy": strategy, "model": self.model,
@@ -284,7 +345,6 @@ class LabelingSession:
         tmp = settings_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self._settings, indent=1))
         os.replace(tmp, settings_path)
-        self._index = {k: i for i, k in enumerate(self._rows.keys)}
         rng = np.random.RandomState(self.seed)
         n_stop = min(self.stop_set_size, len(self._rows))
         self._stop_set = np.sort(rng.choice(len(self._rows), n_stop, replace=False))
@@ -295,8 +355,9 @@ class LabelingSession:
         self._records = self._log.read()
         self._state = _replay(self._records)
         # The file may have been edited since: rows gone, or labeled in the file, leave the queue.
-        self._state.queue = [k for k in self._state.queue if k in self._index
-                             and self._rows.labels[self._index[k]] == ""]
+        queued = [k for k in self._state.queue if k in self._index]
+        in_file = np.isin([self._index[k] for k in queued], self._file_labeled[0])
+        self._state.queue = [k for k, labeled in zip(queued, in_file) if not labeled]
         self._mutex = threading.RLock()
         self._trainer = None
         self._training = False
@@ -311,6 +372,8 @@ class LabelingSession:
         if trainer is not None:
             trainer.join()
         self._log.close()
+        if isinstance(self._rows, ParquetRows):
+            self._rows.close()
         self._release()
         self._opened = False
 
@@ -326,12 +389,31 @@ class LabelingSession:
                                "block.")
 
     # ------------------------------------------------------------------ training
-    def _labeled_positions(self, answers):
-        labels = self._rows.labels.copy()
-        for key, label in answers.items():
-            if key in self._index:
-                labels[self._index[key]] = label
-        return labels
+    def _labeled(self, answers):
+        """``(positions, labels)`` of every labeled row, increasing: the file's labels with
+        this session's ``answers`` (``{key: label}``) over them. Memory grows with the labeled
+        rows, not with the file."""
+        given = [(self._index[k], label) for k, label in answers.items() if k in self._index]
+        positions = np.array([p for p, _ in given], dtype=np.int64)
+        labels = np.array([label for _, label in given], dtype=object)
+        in_file, file_labels = self._file_labeled
+        keep = ~np.isin(in_file, positions)
+        positions = np.concatenate([in_file[keep], positions])
+        labels = np.concatenate([file_labels[keep], labels])
+        order = np.argsort(positions, kind="stable")
+        return positions[order], labels[order]
+
+    def _pool_X(self, positions):
+        """The rows at ``positions`` as the strategy reads them, and the chunk budget."""
+        import contextlib
+
+        if self._streams is None:  # a CSV/TSV or sentence file: in memory
+            return self._rows.take_X(positions), contextlib.nullcontext()
+        view = self._rows.pool_view(positions)
+        if not self._streams:  # checked at open to fit the memory budget
+            return view[:], contextlib.nullcontext()
+        chunk_rows = self.chunk_rows or DEFAULT_CHUNK_ROWS
+        return view, chunk_budget(chunk_rows * view.shape[1] * view.dtype.itemsize)
 
     def _maybe_train(self):
         """Start the next model when the queue is empty (call with the mutex held)."""
@@ -364,28 +446,32 @@ class LabelingSession:
     def _next_batch_record(self, snapshot):
         with self._mutex:
             state = _replay(self._records[:snapshot])
-        labels = self._labeled_positions(state.answers)
-        available = labels == ""
+        labeled, y = self._labeled(state.answers)
+        available = np.ones(len(self._rows), dtype=bool)
+        available[labeled] = False
         available[[self._index[k] for k in state.skipped | set(state.queue)
                    if k in self._index]] = False
         pool = np.flatnonzero(available)
+        del available
         if len(pool) == 0:
             return None
         n = min(self.batch_size, len(pool))
-        labeled = np.flatnonzero(labels != "")
         version = 1 + max([b["version"] for b in state.batches] + [0])
         record = {"op": "batch", "trained_on": snapshot, "n_labels": int(len(labeled)),
                   "predicted": None, "confidence": None, "score": None, "kappa": None,
                   "stop_predicted": None}
-        if len(set(labels[labeled])) < 2:
+        if len(set(y)) < 2:
             rng = np.random.RandomState(self.seed + len(state.batches))
             chosen = np.sort(rng.choice(pool, n, replace=False))
             record.update(version=0, keys=self._rows.keys[chosen].tolist())
             return record
-        learner = fit_learner(self._rows, labeled, labels[labeled], model=self.model,
+        learner = fit_learner(self._rows, labeled, y, model=self.model,
                               model_params=self._model_params, strategy=self._strategy,
                               seed=self.seed, embedding=self._embedding)
-        idx, score = choose(learner, self._strategy, self._rows.take_X(pool), n)
+        X_pool, budget = self._pool_X(pool)
+        with budget:
+            idx, score = choose(learner, self._strategy, X_pool, n)
+        del X_pool
         chosen = pool[idx]
         predicted, confidence = predict(learner, self._rows.take_X(chosen))
         stop_predicted = np.asarray(learner.predict(self._rows.take_X(self._stop_set)),
@@ -511,7 +597,7 @@ class LabelingSession:
             answers = dict(self._state.answers)
             batches = list(self._state.batches)
             skipped = len(self._state.skipped)
-        labels = self._labeled_positions(answers)
+        labeled, labels = self._labeled(answers)
         curve = []
         for batch in batches:
             if batch["version"] == 0 or batch["predicted"] is None:
@@ -533,8 +619,8 @@ class LabelingSession:
         kappas = [b["kappa"] for b in batches if b["kappa"] is not None]
         balance = {c: int(np.sum(labels == c)) for c in self._class_list}
         return {"labels": len(answers), "skipped": skipped,
-                "labeled_total": int(np.sum(labels != "")),
-                "unlabeled": int(np.sum(labels == "")) - skipped,
+                "labeled_total": len(labeled),
+                "unlabeled": len(self._rows) - len(labeled) - skipped,
                 "version": max([b["version"] for b in batches] + [0]),
                 "training": self._training, "accuracy": accuracy, "curve": curve,
                 "class_balance": balance,
@@ -570,16 +656,15 @@ class LabelingSession:
             answers = dict(self._state.answers)
         data = self._rows.write(folder / Path(self.path).name, answers)
         model_path = None
-        labels = self._labeled_positions(answers)
-        labeled = np.flatnonzero(labels != "")
+        labeled, labels = self._labeled(answers)
         model_error = None
-        if model and len(set(labels[labeled])) >= 2:
+        if model and len(set(labels)) >= 2:
             try:
                 from .. import io as skio  # the saving format: no pickle
             except ImportError as exc:  # the labels are exported all the same
                 skio, model_error = None, f"the model was not saved: {exc}"
-        if model_error is None and model and len(set(labels[labeled])) >= 2:
-            learner = fit_learner(self._rows, labeled, labels[labeled], model=self.model,
+        if model_error is None and model and len(set(labels)) >= 2:
+            learner = fit_learner(self._rows, labeled, labels, model=self.model,
                                   model_params=self._model_params, strategy=self._strategy,
                                   seed=self.seed, embedding=self._embedding)
             model_path = folder / "model"
