@@ -161,6 +161,7 @@ examples:
   skactive label loans.csv --target paid --out loans-session
   skactive label loans.csv --target paid --classes yes,no --id loan_id --out loans-session
   skactive label reviews.txt --text --classes pos,neg --out reviews-session --port 8800
+  skactive label events.parquet --target kind --strategy entropy --out events-session
 
 FILE is a CSV/TSV table whose --target column is empty in the rows not labeled yet (or, with
 --text, sentences, one per line, optionally as 'label<TAB>sentence'). It prints an address
@@ -170,6 +171,16 @@ answer is in DIR/answers.jsonl (flushed and fsynced) before the page says 'Saved
 batch the model retrains in the background and chooses the next. Stop the server with
 Ctrl-C; run the same command again to resume. Export writes DIR/export/FILE with the labels
 filled in, and the model. Needs the 'label' extra: pip install 'skactive[label]'.
+
+A file larger than memory: a Parquet file (.parquet, .pq) whose --target column is null or
+blank where not labeled yet. It is never read whole: rows are keyed by their row number, the
+features are its numeric columns (other columns are only shown), the rows shown and labeled
+are read by position, and a strategy that streams (entropy, margin, least-confidence, egl,
+bald, ibal, random, mixture) scores it --chunk-rows rows at a time. The default (auto) and
+the other set strategies read the unlabeled rows whole, which is refused beyond a memory
+budget. Export rewrites the file row group by row group into DIR/export/FILE with the labels
+filled in. A .npy array has no label column: write the rows as Parquet. Needs pyarrow:
+pip install 'skactive[parquet]'.
 """
 
 REPORT_EPILOG = """\
@@ -305,7 +316,8 @@ def build_parser():
                            "rows a model chose, retrains as you answer, and never loses an "
                            "answer.", epilog=LABEL_EPILOG,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    label.add_argument("file", metavar="FILE", help="the table (or sentence file) to label")
+    label.add_argument("file", metavar="FILE", help="the table (CSV/TSV or Parquet) or "
+                       "sentence file to label")
     label.add_argument("--target", metavar="COLUMN", help="the label column, blank where not "
                        "labeled yet")
     label.add_argument("--text", action="store_true", help="FILE holds sentences")
@@ -316,7 +328,9 @@ def build_parser():
                        help="comma-separated labels to offer besides those in FILE (needed "
                        "when FILE has none yet)")
     label.add_argument("--id", metavar="COLUMN", dest="id_column",
-                       help="a column of unique row ids (default: a hash of the row's cells)")
+                       help="a column of unique row ids (default: a hash of the row's cells; "
+                       "a Parquet file's rows are keyed by row number, and --id only leaves "
+                       "the column out of the features)")
     label.add_argument("--strategy", default="auto", metavar="NAME",
                        help="query strategy (default: auto, the benchmark's choice; see "
                        "'skactive strategies')")
@@ -333,6 +347,9 @@ def build_parser():
                        help="port (default: 8765; 0: a free one)")
     label.add_argument("--sep", default=None, help="field separator (default: guessed)")
     label.add_argument("--encoding", default="utf-8", help="text encoding (default: utf-8)")
+    label.add_argument("--chunk-rows", type=_positive_int, default=None, metavar="N",
+                       help="rows of a Parquet FILE scored at a time by a streaming strategy "
+                       "(default: 65536)")
 
     sub.add_parser("strategies", help="list the query strategies",
                    description="List the query strategy names and whether this installation "
@@ -622,13 +639,33 @@ def cmd_label(args):
                          "yet), or --text for a sentence file")
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, got {args.port}")
+    from .datasets import is_pool_file
+
+    if is_pool_file(args.file):
+        if str(args.file).lower().endswith(".npy"):
+            raise UsageError(f"{args.file} is a .npy array, which has no label column: give "
+                             "the rows to label as a Parquet file with the --target column "
+                             "(null where not labeled yet), or as a CSV/TSV table")
+        if args.text:
+            raise UsageError(f"--text reads a file of sentences; {args.file} is a Parquet "
+                             "table (give its label column with --target)")
+        if args.sep is not None:
+            raise UsageError(f"--sep goes with a CSV/TSV table; {args.file} is a Parquet file")
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise UsageError(f"reading the Parquet file {args.file} needs pyarrow: pip "
+                             "install 'skactive[parquet]' (or give the rows as a CSV/TSV "
+                             "table)") from None
+    elif args.chunk_rows:
+        raise UsageError("--chunk-rows goes with a Parquet FILE")
     from .labeling import LabelingSession, bind, serve
 
     session = LabelingSession(
         args.file, args.out, target=args.target, text=args.text, id_column=args.id_column,
         classes=args.classes, strategy=args.strategy, model=args.model,
         model_params=_model_params(args), batch_size=args.batch_size, seed=args.seed,
-        sep=args.sep, encoding=args.encoding)
+        sep=args.sep, encoding=args.encoding, chunk_rows=args.chunk_rows)
     with session:
         sock = bind(args.host, args.port)
         port = sock.getsockname()[1]

@@ -151,7 +151,8 @@ class ParquetRows:
                 warnings.warn(
                     f"{self.path}: column{'s' if len(others) > 1 else ''} {others} "
                     f"{'are' if len(others) > 1 else 'is'} not numeric: shown on the page but "
-                    "not used by the model (encode them as numbers to use them).", DataNotice,
+                    f"not used by the model (encode {'them' if len(others) > 1 else 'it'} as "
+                    "numbers to use it).", DataNotice,
                     stacklevel=3)
             positions, values, offset = [], [], 0
             for batch in file.iter_batches(batch_size=LABEL_CHUNK_ROWS, columns=[target],
@@ -166,7 +167,11 @@ class ParquetRows:
             raise ValueError(f"{self.path} has no rows to label.")
         self.features = numeric
         self.numeric_features = list(numeric)
-        self._pool = ParquetPool(self.path, columns=numeric)
+        try:
+            self._pool = ParquetPool(self.path, columns=numeric)
+        except ValueError as exc:  # its advice names a parameter this reader does not have
+            raise ValueError(str(exc).replace(
+                ", or leave those columns out with columns=[...]", "")) from None
         self._view = PoolView(self._pool, numeric)
         self._n = len(self._pool)
         self.labeled_positions = (np.concatenate(positions) if positions

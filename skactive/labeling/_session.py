@@ -95,10 +95,12 @@ def _replay(records):
     return state
 
 
-def _open_rows(path, *, target, text, id_column, sep, encoding):
+def _open_rows(path, *, target, text, id_column, sep, encoding, chunk_rows):
     """The file's rows: a CSV/TSV table or sentences (:class:`RowsFile`), or a Parquet file
     read a row group at a time (:class:`ParquetRows`)."""
     if not is_pool_file(path):
+        if chunk_rows is not None:
+            raise ValueError(f"chunk_rows goes with a Parquet file; {path} is read whole.")
         return RowsFile(path, target=target, text=text, id_column=id_column, sep=sep,
                         encoding=encoding)
     if Path(path).suffix.lower() == ".npy":
@@ -293,7 +295,8 @@ class LabelingSession:
     def _open(self, out, strategy):
         self._dir = out
         rows = _open_rows(self.path, target=self.target, text=self.text,
-                          id_column=self.id_column, sep=self.sep, encoding=self.encoding)
+                          id_column=self.id_column, sep=self.sep, encoding=self.encoding,
+                          chunk_rows=self.chunk_rows)
         try:
             self._open_rows(out, strategy, rows)
         except BaseException:

@@ -1,0 +1,219 @@
+"""A labeling session on a Parquet file: read by row group and chunk, same picks as the CSV."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("pyarrow", reason="Parquet files need pyarrow (the 'parquet' extra)")
+
+from skactive.cli import main  # noqa: E402
+from skactive.datasets import ParquetPool, PoolView  # noqa: E402
+from skactive.labeling import LabelingSession  # noqa: E402
+
+FAST = {"max_epochs": 5}
+
+
+def _write(folder, n=240, labeled=12, seed=0, row_group_size=37):
+    """The same rows as ``rows.csv`` and ``rows.parquet``; the truth by row number.
+
+    The features are float32 in the Parquet file and their exact float64 values in the CSV,
+    so that both readers give the model the same numbers.
+    """
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 3)).astype(np.float32)
+    frame = pd.DataFrame({"id": np.arange(n), "count": rng.randint(0, 50, size=n),
+                          "x": X[:, 0], "z": X[:, 1], "w": X[:, 2],
+                          "y": np.where(X[:, 0] + 0.5 * X[:, 1] > 0, "pos", "neg")})
+    truth = frame["y"].to_numpy().copy()
+    frame["y"] = frame["y"].astype(object)
+    frame.loc[labeled:, "y"] = None
+    frame.loc[labeled::7, "y"] = "  "  # blank cells are unlabeled too
+    frame.to_parquet(folder / "rows.parquet", row_group_size=row_group_size)
+    frame.astype({c: np.float64 for c in "xzw"}).fillna({"y": ""}).to_csv(
+        folder / "rows.csv", index=False)
+    return frame, truth
+
+
+def _session(path, out, **params):
+    params = {"target": "y", "id_column": "id", "strategy": "entropy", "batch_size": 5,
+              "background": False, "model_params": FAST, **params}
+    return LabelingSession(path, out, **params)
+
+
+def _answer(session, truth, picks, limit=None):
+    batch = session.next_batch()
+    picks.append([(r["row"], r["predicted"]) for r in batch["rows"]])
+    for row in batch["rows"][:limit]:
+        session.label(row["key"], truth[row["row"]])
+
+
+def test_parquet_session_resumes_and_exports_as_the_csv_session(tmp_path):
+    frame, truth = _write(tmp_path)
+    csv_picks = []
+    with _session(tmp_path / "rows.csv", tmp_path / "csv") as session:
+        for _ in range(4):
+            _answer(session, truth, csv_picks)
+        csv_status = session.status()
+        session.export(model=False)
+    picks, given = [], {}
+    with _session(tmp_path / "rows.parquet", tmp_path / "pq", chunk_rows=16) as session:
+        for _ in range(2):
+            _answer(session, truth, picks)
+        _answer(session, truth, picks, limit=2)  # stopped in the middle of a batch
+        given = session.answers()
+    assert len(given) == 12
+    with _session(tmp_path / "rows.parquet", tmp_path / "pq", chunk_rows=16) as session:
+        assert session.answers() == given  # every answer kept
+        rest = session.next_batch()["rows"]
+        assert [r["row"] for r in rest] == [row for row, _ in picks[-1][2:]]
+        for row in rest:
+            session.label(row["key"], truth[row["row"]])
+        _answer(session, truth, picks)
+        assert session.status() == {**csv_status, "training": False}
+        paths = session.export(model=False)
+    # the same rows chosen, in the same order, with the same predictions
+    assert picks == csv_picks
+    assert [p[1] for batch in picks for p in batch if p[1] is not None]  # models did choose
+    exported = pd.read_parquet(paths["data"])
+    from_csv = pd.read_csv(tmp_path / "csv" / "export" / "rows.csv", keep_default_na=False)
+    assert exported["y"].fillna("").str.strip().tolist() == from_csv["y"].str.strip().tolist()
+    pd.testing.assert_frame_equal(exported.drop(columns="y"), frame.drop(columns="y"))
+    assert ParquetPool(paths["data"], columns=["x"]).n_row_groups == ParquetPool(
+        tmp_path / "rows.parquet", columns=["x"]).n_row_groups == 7
+    # the answered rows only changed; the rest keep their null or blank cell
+    answered = {r["key"] for r in map(json.loads, open(tmp_path / "pq" / "answers.jsonl"))
+                if r["op"] == "label"}
+    changed = frame["y"].fillna("").to_numpy() != exported["y"].fillna("").to_numpy()
+    assert set(np.flatnonzero(changed).astype(str)) == answered
+
+
+def test_a_streaming_strategy_reads_a_row_group_or_a_chunk_at_a_time(tmp_path, monkeypatch):
+    _, truth = _write(tmp_path, n=3000, labeled=40, row_group_size=400)
+    read, framed = [], []  # rows of each Parquet read, rows of each DataFrame made from them
+    to_array, frame = ParquetPool._to_array, PoolView._frame
+
+    def spy_read(self, table):
+        read.append(table.num_rows)
+        return to_array(self, table)
+
+    def spy_frame(self, values, sources):
+        framed.append(len(values))
+        return frame(self, values, sources)
+
+    monkeypatch.setattr(ParquetPool, "_to_array", spy_read)
+    monkeypatch.setattr(PoolView, "_frame", spy_frame)
+    with _session(tmp_path / "rows.parquet", tmp_path / "s", chunk_rows=128,
+                  stop_set_size=50) as session:
+        picks = []
+        _answer(session, truth, picks)
+        _answer(session, truth, picks)
+        assert session.next_batch()["version"] == 3
+    # three models each scored every unlabeled row, 128 at a time, never the whole file
+    assert max(read) <= 400 and max(framed) == 128
+    assert sum(n for n in framed if n == 128) >= 3 * (3000 - 60) // 128 * 128
+
+
+def test_a_set_strategy_reads_a_small_file_whole_and_is_refused_on_a_large_one(
+        tmp_path, monkeypatch, capsys):
+    _write(tmp_path)
+    with _session(tmp_path / "rows.parquet", tmp_path / "small", strategy="coreset") as session:
+        batch = session.next_batch()
+        assert batch["version"] == 1 and len(batch["rows"]) == 5
+    monkeypatch.setattr("skactive.labeling._query.MEMORY_BUDGET_BYTES", 1000)
+    with pytest.raises(ValueError, match="needs the whole pool in memory") as error:
+        _session(tmp_path / "rows.parquet", tmp_path / "large", strategy="auto").open()
+    assert "entropy" in str(error.value) and "228 rows x 4 columns" in str(error.value)
+    assert sorted(p.name for p in (tmp_path / "large").iterdir()) == ["session.lock",
+                                                                      "session.pid"]
+    # on the command line, in its words
+    assert main(["label", str(tmp_path / "rows.parquet"), "--target", "y", "--out",
+                 str(tmp_path / "cli")]) == 2
+    err = capsys.readouterr().err
+    assert "--strategy albl needs the whole pool" in err and "entropy" in err
+
+
+def test_bad_input_is_refused_in_the_users_words(tmp_path, capsys):
+    _write(tmp_path)
+    parquet = str(tmp_path / "rows.parquet")
+    np.save(tmp_path / "rows.npy", np.zeros((4, 2), dtype=np.float32))
+    (tmp_path / "fake.parquet").write_text("a,b\n1,2\n")
+
+    def cli(*args):
+        assert main(["label", *map(str, args), "--out", str(tmp_path / "cli")]) == 2
+        return capsys.readouterr().err
+
+    assert "no target column 'nope'; its columns are ['id', 'count'" in cli(
+        parquet, "--target", "nope")
+    assert "no id column 'key'" in cli(parquet, "--target", "y", "--id", "key")
+    assert "has no label column" in cli(tmp_path / "rows.npy", "--target", "y")
+    assert "not a readable Parquet file" in cli(tmp_path / "fake.parquet", "--target", "y")
+    assert "--text reads a file of sentences" in cli(parquet, "--text")
+    assert "--sep goes with a CSV/TSV table" in cli(parquet, "--target", "y", "--sep", ";")
+    assert "--chunk-rows goes with a Parquet FILE" in cli(tmp_path / "rows.csv", "--target",
+                                                          "y", "--chunk-rows", "10")
+    # in Python, in its parameters' words; a session that fails to open writes nothing
+    for path, params, message in [
+            (parquet, {"target": "nope"}, "no target column 'nope'"),
+            (tmp_path / "rows.npy", {}, "has no label column"),
+            (parquet, {"text": True, "target": None}, "text=True"),
+            (tmp_path / "rows.csv", {"chunk_rows": 8}, "chunk_rows goes with a Parquet"),
+            (parquet, {"chunk_rows": 0}, "chunk_rows must be a positive integer")]:
+        with pytest.raises(ValueError, match=message):
+            _session(path, tmp_path / "py", **params).open()
+        assert not (tmp_path / "py" / "answers.jsonl").exists()
+        assert not (tmp_path / "py" / "settings.json").exists()
+    with _session(parquet, tmp_path / "py") as session:  # the folder is usable after them
+        with pytest.raises(KeyError):
+            session.label("240", "pos")  # one past the last row
+        with pytest.raises(KeyError):
+            session.label("007", "pos")
+        assert session.answers() == {}
+    assert not (tmp_path / "cli").exists() or not (tmp_path / "cli" / "answers.jsonl").exists()
+
+
+def test_labeling_server_on_a_parquet_file_loses_no_answer(tmp_path):
+    pytest.importorskip("starlette", reason="the 'label' extra (starlette) is not installed")
+    pytest.importorskip("uvicorn", reason="the 'label' extra (uvicorn) is not installed")
+    httpx = pytest.importorskip("httpx", reason="httpx is not installed")
+    from _labeling_server import Server, wait_for_batch
+
+    (tmp_path / "data").mkdir()
+    frame, truth = _write(tmp_path / "data")
+    args = [tmp_path / "data" / "rows.parquet", "--target", "y", "--id", "id", "--strategy",
+            "entropy", "--batch-size", "4", "--max-epochs", "5", "--chunk-rows", "64",
+            "--out", tmp_path / "s"]
+    acknowledged = {}
+    server = Server(args, tmp_path)
+    try:
+        assert "12 labeled and 228 to go" in "".join(server.lines)
+        with httpx.Client(base_url=server.base, timeout=60) as client:
+            headers = {"X-Skactive-Token": server.token}
+            for _ in range(2):
+                batch = wait_for_batch(client, headers)
+                # the page shows every column of the picked rows, as stored
+                assert batch["columns"] == ["id", "count", "x", "z", "w", "y"]
+                for row in batch["rows"]:
+                    assert row["cells"]["id"] == row["key"] == str(row["row"])
+                    assert float(row["cells"]["x"]) == frame["x"][row["row"]]
+                    reply = client.post("/api/labels", headers=headers, json={
+                        "answers": [{"key": row["key"], "label": truth[row["row"]]}]})
+                    assert reply.status_code == 200 and reply.json()["saved"][0]["saved"]
+                    acknowledged[row["key"]] = truth[row["row"]]
+    finally:
+        server.kill9()
+        server.proc.stdout.close()
+    server = Server(args, tmp_path)
+    try:
+        with httpx.Client(base_url=server.base, timeout=60) as client:
+            headers = {"X-Skactive-Token": server.token}
+            assert client.get("/api/status", headers=headers).json()["labels"] == 8
+            assert client.post("/api/export", headers=headers,
+                               json={"model": False}).status_code == 200
+    finally:
+        server.stop()
+    exported = pd.read_parquet(tmp_path / "s" / "export" / "rows.parquet")
+    assert all(exported["y"][int(key)] == label for key, label in acknowledged.items())
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["rows.csv",
+                                                                     "rows.parquet"]
