@@ -9,6 +9,7 @@ row number in the file (``'0'``, ``'1'``, ...).
 """
 
 import os
+import threading
 import warnings
 from pathlib import Path
 
@@ -186,6 +187,8 @@ class ParquetRows:
         self.index = _RowNumberIndex(self._n)
         self._rows = {}    # position -> float64 feature row (within CACHED_ROWS)
         self._cells = {}   # position -> {column: text} of rows shown
+        # the training thread and the server's threads read rows; one reader at a time
+        self._lock = threading.Lock()
 
     def __len__(self):
         return self._n
@@ -201,31 +204,38 @@ class ParquetRows:
     def take_X(self, positions):
         """The feature rows at ``positions`` as a DataFrame; rows read before come from memory."""
         positions = np.asarray(positions, dtype=np.int64)
-        missing = np.unique(np.fromiter((p for p in positions.tolist() if p not in self._rows),
-                                        dtype=np.int64))
-        if len(self._rows) + len(missing) > CACHED_ROWS:
-            return self._view[positions]
-        if len(missing):
-            values = self._view[missing].to_numpy()
-            self._rows.update(zip(missing.tolist(), values))
-        values = (np.stack([self._rows[p] for p in positions.tolist()]) if len(positions)
-                  else np.empty((0, len(self.features))))
+        with self._lock:
+            missing = np.unique(np.fromiter(
+                (p for p in positions.tolist() if p not in self._rows), dtype=np.int64))
+            if len(self._rows) + len(missing) > CACHED_ROWS:
+                return self._view[positions]
+            if len(missing):
+                values = self._view[missing].to_numpy()
+                self._rows.update(zip(missing.tolist(), values))
+            values = (np.stack([self._rows[p] for p in positions.tolist()]) if len(positions)
+                      else np.empty((0, len(self.features))))
         return pd.DataFrame(values, columns=self.features)
 
     def pool_view(self, positions):
-        """The rows at ``positions`` (increasing) as a :class:`PoolView`, read when streamed."""
-        return PoolView(self._pool, self.features, rows=positions)
+        """The rows at ``positions`` (increasing) as a :class:`PoolView`, read when streamed.
+
+        The view reads through a reader of its own (close ``view.pool`` after use), so that
+        streaming the file does not hold up the rows read for the page meanwhile.
+        """
+        return PoolView(ParquetPool(self.path, columns=self.features), self.features,
+                        rows=positions)
 
     def rows_for_display(self, positions):
         """Each row as ``{column: value as text}``: every column of the picked rows only."""
         positions = [int(p) for p in positions]
-        missing = sorted({p for p in positions if p not in self._cells})
-        if missing:
-            frame = self._pool.frame(missing)
-            text = {c: _cells_text(frame[c].to_numpy()) for c in frame.columns}
-            for i, p in enumerate(missing):
-                self._cells[p] = {c: text[c][i] for c in frame.columns}
-        return [dict(self._cells[p]) for p in positions]
+        with self._lock:
+            missing = sorted({p for p in positions if p not in self._cells})
+            if missing:
+                frame = self._pool.frame(missing)
+                text = {c: _cells_text(frame[c].to_numpy()) for c in frame.columns}
+                for i, p in enumerate(missing):
+                    self._cells[p] = {c: text[c][i] for c in frame.columns}
+            return [dict(self._cells[p]) for p in positions]
 
     def write(self, path, answers, index=None):
         """Write the file again, row group by row group, with ``answers`` in the label column.

@@ -1,5 +1,6 @@
 """A labeling session: batches from a model retrained as you go, answers that are never lost."""
 
+import contextlib
 import hashlib
 import json
 import os
@@ -406,17 +407,22 @@ class LabelingSession:
         order = np.argsort(positions, kind="stable")
         return positions[order], labels[order]
 
+    @contextlib.contextmanager
     def _pool_X(self, positions):
-        """The rows at ``positions`` as the strategy reads them, and the chunk budget."""
-        import contextlib
-
+        """The rows at ``positions`` as the strategy reads them, within the chunk budget."""
         if self._streams is None:  # a CSV/TSV or sentence file: in memory
-            return self._rows.take_X(positions), contextlib.nullcontext()
+            yield self._rows.take_X(positions)
+            return
         view = self._rows.pool_view(positions)
-        if not self._streams:  # checked at open to fit the memory budget
-            return view[:], contextlib.nullcontext()
-        chunk_rows = self.chunk_rows or DEFAULT_CHUNK_ROWS
-        return view, chunk_budget(chunk_rows * view.shape[1] * view.dtype.itemsize)
+        try:
+            if not self._streams:  # checked at open to fit the memory budget
+                yield view[:]
+                return
+            chunk_rows = self.chunk_rows or DEFAULT_CHUNK_ROWS
+            with chunk_budget(chunk_rows * view.shape[1] * view.dtype.itemsize):
+                yield view
+        finally:
+            view.pool.close()
 
     def _maybe_train(self):
         """Start the next model when the queue is empty (call with the mutex held)."""
@@ -471,10 +477,8 @@ class LabelingSession:
         learner = fit_learner(self._rows, labeled, y, model=self.model,
                               model_params=self._model_params, strategy=self._strategy,
                               seed=self.seed, embedding=self._embedding)
-        X_pool, budget = self._pool_X(pool)
-        with budget:
+        with self._pool_X(pool) as X_pool:
             idx, score = choose(learner, self._strategy, X_pool, n)
-        del X_pool
         chosen = pool[idx]
         predicted, confidence = predict(learner, self._rows.take_X(chosen))
         stop_predicted = np.asarray(learner.predict(self._rows.take_X(self._stop_set)),
