@@ -34,8 +34,15 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 
 ROUND = """
-import sys, time, numpy as np
+import re, sys, time, numpy as np
 from skactive.labeling import LabelingSession
+import torch  # noqa: F401  (imported by the first fit anyway: counted in the baseline)
+
+def mb(field):
+    status = open("/proc/self/status").read()
+    return int(re.search(field + r":\\s+(\\d+) kB", status).group(1)) / 1024
+
+imports = mb("VmRSS")
 path, out, strategy, chunk = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 weights = np.random.RandomState(1).normal(size=int(sys.argv[5]))
 start = time.perf_counter()
@@ -43,6 +50,7 @@ session = LabelingSession(path, out, target="y", strategy=strategy, batch_size=1
                           background=False, model_params={"max_epochs": 10}, chunk_rows=chunk)
 session.open()
 first = time.perf_counter() - start
+peak_first = mb("VmHWM")
 batch = session.next_batch()
 rows = [r["row"] for r in batch["rows"]]
 X = session._rows.take_X(rows).to_numpy()
@@ -52,8 +60,9 @@ for row, value in zip(batch["rows"], X @ weights):
 second = time.perf_counter() - start
 after = session.next_batch()
 session.close()
-print(f"first round {first:.1f} s (version {batch['version']}), second round {second:.1f} s "
-      f"(version {after['version']}), picks {rows}")
+print(f"after imports {imports:,.0f} MB; first round {first:.1f} s (version {batch['version']}, "
+      f"peak {peak_first:,.0f} MB), second round {second:.1f} s (version {after['version']}, "
+      f"peak {mb('VmHWM'):,.0f} MB); picks {rows}")
 """
 
 EXPORT = """
