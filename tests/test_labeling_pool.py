@@ -89,6 +89,34 @@ def test_parquet_session_resumes_and_exports_as_the_csv_session(tmp_path):
     assert set(np.flatnonzero(changed).astype(str)) == answered
 
 
+@pytest.mark.parametrize("column, answers, kept", [
+    (pd.array([0, 1, None, None, 1, None], dtype="Int64"), ["1", "0"], "int64"),
+    ([0.0, 1.0, np.nan, None, 1.0, np.nan], ["1", "0"], "double"),
+    ([True, False, None, None, True, None], ["true", "false"], "bool"),
+    (pd.Categorical(["a", "b", None, "", "a", " "]), ["b", "a"], "dictionary"),
+    (pd.array([0, 1, None, None, 1, None], dtype="Int64"), ["1", "maybe"], "string")])
+def test_label_columns_of_every_type_are_read_and_exported(tmp_path, column, answers, kept):
+    import pyarrow.parquet as pq
+
+    pd.DataFrame({"a": np.arange(6.0), "y": column}).to_parquet(tmp_path / "p.parquet",
+                                                                row_group_size=4)
+    with _session(tmp_path / "p.parquet", tmp_path / "s", id_column=None, strategy="random",
+                  classes=["maybe"], model_params={"max_epochs": 1}) as session:
+        assert session.status()["labeled_total"] == 3  # null, NaN and blank are unlabeled
+        session.label("2", answers[0])
+        session.label("5", answers[1])
+        paths = session.export(model=False)
+    exported = pq.read_table(paths["data"])
+    assert str(exported.schema.field("y").type).startswith(kept)
+    cells = [None if v is None else str(v).lower() for v in exported.column("y").to_pylist()]
+    original = [None if v is None else str(v).lower()
+                for v in pq.read_table(tmp_path / "p.parquet").column("y").to_pylist()]
+    assert cells[2] in (answers[0], answers[0] + ".0") and cells[5] in (answers[1],
+                                                                         answers[1] + ".0")
+    assert [c for i, c in enumerate(cells) if i not in (2, 5)] == [
+        c for i, c in enumerate(original) if i not in (2, 5)]  # the others as they were
+
+
 def test_a_streaming_strategy_reads_a_row_group_or_a_chunk_at_a_time(tmp_path, monkeypatch):
     _, truth = _write(tmp_path, n=3000, labeled=40, row_group_size=400)
     read, framed = [], []  # rows of each Parquet read, rows of each DataFrame made from them

@@ -266,31 +266,38 @@ class ParquetRows:
                 pa.array(labels.tolist(), pa.string()).cast(label_type)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 label_type = pa.string()
-            if not pa.types.is_floating(label_type) and label_type != field.type:
-                # a float column keeps its type; any other change drops the pandas metadata,
-                # which would describe the column's old dtype
+            stored = field.type if label_type == getattr(field.type, "value_type", None) \
+                else label_type  # a dictionary-encoded column stays one
+            if stored != field.type:
+                # the pandas metadata would describe the column's old dtype: dropped
                 metadata = {k: v for k, v in (schema.metadata or {}).items() if k != b"pandas"}
                 schema = pa.schema(
-                    [field.with_type(label_type) if f.name == self.target else f
+                    [field.with_type(stored) if f.name == self.target else f
                      for f in schema], metadata=metadata or None)
             where = schema.get_field_index(self.target)
             offsets = np.concatenate([[0], np.cumsum(
                 [file.metadata.row_group(g).num_rows for g in range(file.num_row_groups)])])
-            with pq.ParquetWriter(os.fspath(tmp), schema) as writer:
-                for g in range(file.num_row_groups):
-                    table = file.read_row_group(g, use_threads=False)
-                    column = table.column(where).combine_chunks()
-                    if pa.types.is_dictionary(column.type):
-                        column = column.cast(column.type.value_type)
-                    column = column.cast(label_type)
-                    lo, hi = np.searchsorted(positions, offsets[g:g + 2])
-                    if hi > lo:
-                        mask = np.zeros(len(column), dtype=bool)
-                        mask[positions[lo:hi] - offsets[g]] = True
-                        new = pa.array(labels[lo:hi].tolist(), pa.string()).cast(label_type)
-                        column = pc.replace_with_mask(column, pa.array(mask), new)
-                    table = table.set_column(where, schema.field(where), column)
-                    writer.write_table(table.cast(schema), row_group_size=max(1, table.num_rows))
+            try:
+                with pq.ParquetWriter(os.fspath(tmp), schema) as writer:
+                    for g in range(file.num_row_groups):
+                        table = file.read_row_group(g, use_threads=False)
+                        column = table.column(where).combine_chunks()
+                        if pa.types.is_dictionary(column.type):
+                            column = column.cast(column.type.value_type)
+                        column = column.cast(label_type)
+                        lo, hi = np.searchsorted(positions, offsets[g:g + 2])
+                        if hi > lo:
+                            mask = np.zeros(len(column), dtype=bool)
+                            mask[positions[lo:hi] - offsets[g]] = True
+                            new = pa.array(labels[lo:hi].tolist(), pa.string()).cast(label_type)
+                            column = pc.replace_with_mask(column, pa.array(mask), new)
+                        table = table.set_column(where, schema.field(where),
+                                                 column.cast(stored))
+                        writer.write_table(table.cast(schema),
+                                           row_group_size=max(1, table.num_rows))
+            except BaseException:  # an interrupted export leaves no half-written file
+                tmp.unlink(missing_ok=True)
+                raise
         os.replace(tmp, path)
         return path
 
