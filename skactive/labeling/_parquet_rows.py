@@ -40,9 +40,6 @@ class _RowNumberKeys:
         positions = np.asarray(positions, dtype=np.int64)
         return np.array([str(p) for p in positions.ravel()], dtype=object)
 
-    def __iter__(self):
-        return (str(i) for i in range(self.n))
-
 
 class _RowNumberIndex:
     """``key -> position`` for row-number keys, as a dict would answer it."""

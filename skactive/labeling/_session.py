@@ -216,6 +216,20 @@ class LabelingSession:
     ...     batch, status = session.next_batch(), session.status()
     >>> batch["version"], len(batch["rows"]), status["labels"]
     (1, 4, 4)
+
+    The same rows as a Parquet file, its label column null where not labeled: rows are keyed
+    by row number, and entropy scores the unlabeled rows 16 at a time.
+
+    >>> table["y"] = np.where(X[:, 0] > 0, "yes", "no").astype(object)
+    >>> table.loc[10:, "y"] = None
+    >>> table.to_parquet(folder / "rows.parquet", row_group_size=20)
+    >>> with LabelingSession(folder / "rows.parquet", folder / "pq", target="y",
+    ...                      strategy="entropy", chunk_rows=16, batch_size=4,
+    ...                      background=False, model_params={"max_epochs": 10}) as session:
+    ...     rows = session.next_batch()["rows"]
+    ...     status = session.status()
+    >>> [row["key"] == str(row["row"]) for row in rows], status["labeled_total"]
+    ([True, True, True, True], 10)
     """
 
     def __init__(self, path, out, *, target=None, text=False, id_column=None, classes=None,
