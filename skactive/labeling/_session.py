@@ -487,6 +487,7 @@ class LabelingSession:
             rng = np.random.RandomState(self.seed + len(state.batches))
             chosen = np.sort(rng.choice(pool, n, replace=False))
             record.update(version=0, keys=self._rows.keys[chosen].tolist())
+            self._prefetch(chosen)
             return record
         learner = fit_learner(self._rows, labeled, y, model=self.model,
                               model_params=self._model_params, strategy=self._strategy,
@@ -494,6 +495,7 @@ class LabelingSession:
         with self._pool_X(pool) as X_pool:
             idx, score = choose(learner, self._strategy, X_pool, n)
         chosen = pool[idx]
+        self._prefetch(chosen)
         predicted, confidence = predict(learner, self._rows.take_X(chosen))
         stop_predicted = np.asarray(learner.predict(self._rows.take_X(self._stop_set)),
                                     dtype=str)
@@ -508,6 +510,12 @@ class LabelingSession:
             score=[None if np.isnan(s) else float(s) for s in score], kappa=kappa,
             stop_predicted=stop_predicted.tolist())
         return record
+
+    def _prefetch(self, positions):
+        """Read a Parquet file's cells of the batch here, in the training thread, so that the
+        page's next request finds them in memory instead of reading their row groups."""
+        if isinstance(self._rows, ParquetRows):
+            self._rows.rows_for_display(positions)
 
     def wait(self, timeout=None):
         """Wait until no model is training; return True unless ``timeout`` ran out."""
