@@ -245,3 +245,25 @@ def test_labeling_server_on_a_parquet_file_loses_no_answer(tmp_path):
     assert all(exported["y"][int(key)] == label for key, label in acknowledged.items())
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["rows.csv",
                                                                      "rows.parquet"]
+
+
+def test_an_interrupt_while_scoring_the_file_reaches_the_caller(tmp_path, monkeypatch):
+    _, truth = _write(tmp_path)
+
+    def interrupted(self, chunk_rows):
+        raise KeyboardInterrupt
+        yield
+
+    with _session(tmp_path / "rows.parquet", tmp_path / "s") as session:
+        rows = session.next_batch()["rows"]
+        for row in rows[:-1]:
+            session.label(row["key"], truth[row["row"]])
+        monkeypatch.setattr(PoolView, "iter_chunks", interrupted)
+        with pytest.raises(KeyboardInterrupt):  # the last answer starts the next model
+            session.label(rows[-1]["key"], truth[rows[-1]["row"]])
+        assert session.next_batch()["error"] is None  # not taken for a failed training
+    monkeypatch.undo()
+    log = [json.loads(line) for line in open(tmp_path / "s" / "answers.jsonl")]
+    assert [r["op"] for r in log] == ["batch"] + ["label"] * 5  # no batch of the cut model
+    with _session(tmp_path / "rows.parquet", tmp_path / "s") as session:  # lock released
+        assert len(session.answers()) == 5 and session.next_batch()["version"] == 2
