@@ -324,7 +324,7 @@ class LabelingSession:
         if isinstance(rows, ParquetRows):
             self._index = rows.index
             # a strategy that reads the pool whole is refused on a file beyond the budget,
-            # before anything is written
+            # before the settings or the answers log are written
             self._streams = check_whole_pool_fits(
                 make_strategy(strategy, self.seed), strategy,
                 len(rows) - len(rows.labeled_positions), rows.n_features, self.path)
