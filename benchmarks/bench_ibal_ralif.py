@@ -28,13 +28,14 @@ import argparse
 import json
 import os
 import pickle
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 
 import numpy as np
+
+from _memory import PeakMemory  # this folder is sys.path[0]
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, ROOT)
@@ -53,27 +54,6 @@ def make_pool(n, n_labeled, d=20, seed=0):
     flip = rng.rand(len(y)) < 0.05
     y[flip] = 1 - y[flip]
     return X[:n_labeled], y[:n_labeled], X[n_labeled:]
-
-
-def _status_kib(key):
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    raise KeyError(key)
-
-
-def _start_peak():
-    """Reset the peak RSS where Linux allows it; return the baseline (bytes) and a reader."""
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")  # resets VmHWM to the current RSS
-        return _status_kib("VmRSS") * 1024, lambda: _status_kib("VmHWM") * 1024
-    except OSError:  # other systems: the high-water mark since the start of the process
-        def maxrss():  # KiB on Linux, bytes on macOS
-            scale = 1 if sys.platform == "darwin" else 1024
-            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
-        return maxrss(), maxrss
 
 
 def _strategy(method, random_state=0):
@@ -118,12 +98,11 @@ def worker(path, method, batch):
             def run():
                 idx, _ = strategy(learner, X_pool, n_instances=batch)
                 assert len(np.unique(idx)) == batch
-    before, peak = _start_peak()
-    t0 = time.perf_counter()
-    run()
-    wall = time.perf_counter() - t0
-    print(json.dumps({"method": method, "time_s": wall,
-                      "peak_mem_mb": (peak() - before) / 2**20}))
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        run()
+        wall = time.perf_counter() - t0
+    print(json.dumps({"method": method, "time_s": wall, "peak_mem_mb": mem.mb}))
 
 
 def table_learner(args):

@@ -27,12 +27,13 @@ Usage::
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 
 import numpy as np
+
+from _memory import PeakMemory  # this folder is sys.path[0]
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -64,45 +65,20 @@ def mlp_gradients(n, d=20, seed=0):
 DATASETS = {"gmm": gmm, "grad": mlp_gradients}
 
 
-def _proc_status_kib(field):
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
-
-
-def _start_peak():
-    """Reset the peak-RSS counter if possible; return (baseline_bytes, how)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")  # resets VmHWM (Linux >= 4.0)
-        return _proc_status_kib("VmRSS") * 1024, "VmHWM"
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "ru_maxrss"
-
-
-def _peak(how):
-    if how == "VmHWM":
-        return _proc_status_kib("VmHWM") * 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
 def worker(dataset, method, n, k, seed):
     from skactive.cluster import KMedoids
 
     X = DATASETS[dataset](n)
     est = KMedoids(n_clusters=k, method=method, random_state=seed)
-    before, how = _start_peak()
-    t0 = time.perf_counter()
-    est.fit(X)
-    wall = time.perf_counter() - t0
-    after = _peak(how)
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        est.fit(X)
+        wall = time.perf_counter() - t0
     print(json.dumps({
         "dataset": dataset, "method": method, "fit_method": est._fit_method,
-        "time_s": wall, "peak_mem_mb": (after - before) / 2**20,
+        "time_s": wall, "peak_mem_mb": mem.mb,
         "inertia": est.inertia_, "n_iter": est.n_iter_,
-        "n_distinct_rows": int(len(np.unique(X, axis=0))), "mem_how": how,
+        "n_distinct_rows": int(len(np.unique(X, axis=0))), "mem_how": mem.method,
     }))
 
 

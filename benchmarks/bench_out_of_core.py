@@ -27,12 +27,13 @@ import argparse
 import json
 import os
 import pickle
-import resource
 import subprocess
 import sys
 import time
 
 import numpy as np
+
+from _memory import peak_bytes  # this folder is sys.path[0]
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -93,18 +94,6 @@ def fit_model(workdir, path, labels):
     return model_path
 
 
-def peak_rss_mb():
-    """High-water mark of this process's resident memory (MB), since its ``exec``."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: an upper bound
-
-
 def _load_block(path, start, stop):
     return np.array(np.load(path, mmap_mode="r")[start:stop])
 
@@ -143,7 +132,7 @@ def child(args):
         again, _ = strategy(model, pool, n_instances=BATCH)
         result["warm_s"] = time.perf_counter() - t0
         assert np.array_equal(again, idx)
-    result["peak_mb"] = peak_rss_mb()
+    result["peak_mb"] = peak_bytes() / 2**20
     result["idx"] = idx.tolist()
     if args.mode == "cluster":
         client.close()

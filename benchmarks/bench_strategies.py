@@ -39,13 +39,14 @@ import argparse
 import json
 import os
 import pickle
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 
 import numpy as np
+
+from _memory import PeakMemory  # this folder is sys.path[0]
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -80,37 +81,6 @@ def fit_learner(path, seed=0):
     learner._ensure_fitted()
     with open(path, "wb") as fh:
         pickle.dump(learner, fh)
-
-
-# --------------------------------------------------------------------------- memory probes
-def _status_kb(field):
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
-
-
-class PeakMemory:
-    """Peak RSS increase of a block, in MB (see the module docstring)."""
-
-    def __enter__(self):
-        try:
-            with open("/proc/self/clear_refs", "w") as fh:
-                fh.write("5")
-            self.method = "VmHWM reset"
-        except OSError:
-            self.method = "ru_maxrss"
-        self.start_kb = _status_kb("VmRSS")
-        self.maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return self
-
-    def __exit__(self, *exc):
-        if self.method == "VmHWM reset":
-            peak_kb = _status_kb("VmHWM")
-        else:  # a lower bound when the query stayed under an earlier peak
-            peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, self.start_kb)
-        self.mb = (peak_kb - self.start_kb) / 1024
 
 
 # --------------------------------------------------------------------------- worker

@@ -42,13 +42,14 @@ import argparse
 import json
 import os
 import pickle
-import resource
 import subprocess
 import sys
 import threading
 import time
 
 import numpy as np
+
+from _memory import peak_bytes, status_bytes  # this folder is sys.path[0]
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -126,11 +127,8 @@ def make_strategy(spec, workdir, pool):
 # --------------------------------------------------------------------------- one query
 def _status_mb(field):
     """A memory figure of this process from /proc/self/status, in MiB."""
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
+    return status_bytes(field) / 2**20
+
 
 def worker(args):
     with open(args.learner, "rb") as fh:
@@ -154,7 +152,7 @@ def worker(args):
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     done.set()
     sampler.join()
-    peak = _status_mb("VmHWM")
+    peak = peak_bytes() / 2**20
     np.save(args.out, np.asarray(idx))
     print(json.dumps({"spec": args.spec, "seconds": wall, "cpu_seconds": cpu,
                       "peak_rss_mb": peak, "rss_before_mb": rss_before,

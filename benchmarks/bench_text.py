@@ -26,13 +26,14 @@ import argparse
 import json
 import os
 import pickle
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 
 import numpy as np
+
+from _memory import PeakMemory  # this folder is sys.path[0]
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -53,36 +54,6 @@ def mr_protocol(data_home):
     X_train, _, y_train, _ = train_test_split(X, y, train_size=0.7, stratify=y, random_state=0)
     n_labeled = batch = int(round(0.02 * len(X_train)))
     return X, X_train[:n_labeled], y_train[:n_labeled], X_train[n_labeled:], batch
-
-
-# --------------------------------------------------------------------------- memory probe
-def _status_kb(field):
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
-
-
-class PeakMemory:
-    """Peak RSS increase of a block, in MB (see the module docstring)."""
-
-    def __enter__(self):
-        try:
-            with open("/proc/self/clear_refs", "w") as fh:
-                fh.write("5")
-            self.method = "VmHWM reset"
-        except OSError:
-            self.method = "ru_maxrss (lower bound)"
-        self.start_kb = _status_kb("VmRSS")
-        return self
-
-    def __exit__(self, *exc):
-        if self.method == "VmHWM reset":
-            peak_kb = _status_kb("VmHWM")
-        else:
-            peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, self.start_kb)
-        self.mb = (peak_kb - self.start_kb) / 1024
 
 
 # --------------------------------------------------------------------------- worker

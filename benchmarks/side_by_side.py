@@ -64,6 +64,8 @@ import time
 
 import numpy as np
 
+from _memory import status_bytes  # this folder is sys.path[0]
+
 N_FEATURES, N_CLASSES, N_LABELED, BATCH = 20, 3, 2_000, 1_000
 UNCERTAINTY = ("least-confidence", "margin", "entropy")
 STRATEGIES = UNCERTAINTY + ("random", "coreset", "badge")
@@ -125,14 +127,6 @@ def fit_models(workdir, labeled):
 
 
 # ---------------------------------------------------------------- children
-
-def peak_rss_mb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status (this benchmark needs Linux)")
-
 
 def shared_logreg(lr_path):
     from sklearn.linear_model import LogisticRegression
@@ -255,7 +249,7 @@ def cluster_child(args):
                 times.append(time.perf_counter() - t0)
             out["strategies"][name] = {"first_s": times[0], "again_s": times[1],
                                        "idx": np.asarray(idx).tolist()}
-        out["peak_mb"] = peak_rss_mb()
+        out["peak_mb"] = status_bytes("VmHWM") / 2**20
     finally:
         client.close()
         cluster.close()
@@ -269,7 +263,7 @@ def child(args):
     fn = {"skactive": query_skactive, "scikit-activeml": query_skal,
           "modAL": query_modal}[args.child]
     idx, seconds = fn(args, pool)
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_rss_mb(),
+    print(json.dumps({"seconds": seconds, "peak_mb": status_bytes("VmHWM") / 2**20,
                       "idx": np.asarray(idx).astype(int).tolist()}), flush=True)
 
 

@@ -25,6 +25,8 @@ from skactive.utils import (
     CHUNK_ROW_MULTIPLE, chunk_budget, iter_chunks, pool_chunk_rows, take_rows,
 )
 
+from _pools import ProtocolPool  # this folder is on sys.path (no package)
+
 N_POOL, N_FEATURES = 1000, 6
 CHUNK = 128  # rows per chunk in the chunked runs: 8 chunks, the last one of 104 rows
 BUDGET = CHUNK * N_FEATURES * 4
@@ -51,34 +53,6 @@ def memmap_pool(data, tmp_path_factory):
     path = tmp_path_factory.mktemp("pool") / "pool.npy"
     np.save(path, data[2])
     return np.load(path, mmap_mode="r")
-
-
-class ProtocolPool:
-    """A pool object (the protocol of the Parquet readers) that refuses to become one array."""
-
-    def __init__(self, X):
-        self._X = X
-        self.shape = X.shape
-        self.dtype = X.dtype
-        self.chunk_sizes = []
-
-    def __len__(self):
-        return self.shape[0]
-
-    def __getitem__(self, index):
-        index = np.asarray(index)
-        if index.ndim != 1 or index.dtype.kind not in "iu":
-            raise TypeError("rows by an integer index array only")
-        return self._X[index].copy()
-
-    def __array__(self, *args, **kwargs):
-        raise AssertionError("the whole pool was materialised")
-
-    def iter_chunks(self, chunk_rows):
-        for start in range(0, self.shape[0], chunk_rows):
-            block = self._X[start:start + chunk_rows].copy()
-            self.chunk_sizes.append(len(block))
-            yield start, start + len(block), block
 
 
 STRATEGIES = {
