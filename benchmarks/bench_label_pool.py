@@ -34,13 +34,13 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 
 ROUND = """
-import re, sys, time, numpy as np
+import sys, time, numpy as np
 from skactive.labeling import LabelingSession
 import torch  # noqa: F401  (imported by the first fit anyway: counted in the baseline)
+from _memory import status_bytes  # benchmarks/ is on PYTHONPATH (see timed)
 
 def mb(field):
-    status = open("/proc/self/status").read()
-    return int(re.search(field + r":\\s+(\\d+) kB", status).group(1)) / 1024
+    return status_bytes(field) / 2**20
 
 imports = mb("VmRSS")
 path, out, strategy, chunk = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -105,7 +105,8 @@ def write_file(path, n_rows, n_cols, row_group, n_labeled, seed=0):
 
 def timed(script, args):
     """``(wall seconds, peak MB, last line of output)`` of a fresh process under time -v."""
-    env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(REPO / "benchmarks")]),
+               OMP_NUM_THREADS="1")
     done = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-c", script, *map(str, args)],
                           capture_output=True, text=True, env=env)
     if done.returncode:
