@@ -1,10 +1,12 @@
 """BADGE: diverse, uncertain gradient embeddings (Ash et al. 2020)."""
 
+import copy
+
 import numpy as np
 from sklearn.utils import check_random_state
 
 from .. import readouts
-from ..utils import weighted_index
+from ..utils import DRAW_CELL_ROWS, cell_weighted_index
 from ._base import QueryStrategy, check_query_size
 from ._pool import candidate_subsample, check_max_candidates, chunk_rows, stream_readout
 
@@ -115,53 +117,174 @@ class BADGE(QueryStrategy):
         return idx, norms
 
 
-def kmeans_pp_seeding(q, f, n_select, rng):
-    """k-means++ seeding on the embeddings ``outer(q_i, f_i)``, distances factorised.
+class KMeansPPBlock:
+    """k-means++ candidates held in one place (both factors of their gradient embeddings),
+    with their running minimum squared distance to the centres.
 
-    First centre: the largest ``||g||``; each next one drawn with probability proportional to
-    the squared distance to the nearest centre (one ``rng.random_sample()`` per pick). Exact
-    duplicates of a centre get weight exactly 0; once every unpicked weight is 0 the draw is
-    uniform among the unpicked samples. Distances are computed in float64, a chunk of rows at a
-    time; the running minimum is one float64 vector.
-
-    Returns
-    -------
-    indices : ndarray of intp of shape (n_select,)
+    The whole candidate set in one process, or one block of a dask pool on a Dask worker: the
+    seeding (:func:`seed_kmeans_pp`) asks each block for the sums of its D^2 weights by cells of
+    :data:`skactive.utils.DRAW_CELL_ROWS` positions and gives it every new centre, so both run
+    this one kernel. ``offset`` is the block's first position among all ``n_total``
+    candidates; positions in and out are global. ``f64_copy`` says whether the factors get
+    float64 transposed copies (decided on the whole candidate set, so that a block computes the
+    very distances of the whole).
     """
-    n = q.shape[0]
-    sq_norm = (np.einsum("ij,ij->i", q, q, dtype=np.float64)
-               * np.einsum("ij,ij->i", f, f, dtype=np.float64))
-    small = q.size + f.size <= _F64_COPY_MAX_ELEMENTS
-    # transposed: (k,) @ (k, m) is about twice as fast as (m, k) @ (k,) for small k
-    qT = q.T.astype(np.float64, order="C") if small else None
-    fT = f.T.astype(np.float64, order="C") if small else None
-    picked = np.zeros(n, dtype=bool)
-    indices = np.empty(n_select, dtype=np.intp)
-    mind = np.full(n, np.inf)
-    c = int(np.argmax(sq_norm))
-    for t in range(n_select):
-        if t > 0:
-            c = weighted_index(mind, picked, rng.random_sample())
-        indices[t] = c
-        picked[c] = True
-        qc, fc = q[c], f[c]
+
+    def __init__(self, q, f, offset=0, n_total=None, f64_copy=None):
+        if f64_copy is None:
+            f64_copy = q.size + f.size <= _F64_COPY_MAX_ELEMENTS
+        self.q, self.f = q, f
+        self.offset = int(offset)
+        self.n_total = self.offset + len(q) if n_total is None else int(n_total)
+        self.sq_norm = (np.einsum("ij,ij->i", q, q, dtype=np.float64)
+                        * np.einsum("ij,ij->i", f, f, dtype=np.float64))
+        # transposed: (k,) @ (k, m) is about twice as fast as (m, k) @ (k,) for small k
+        self.qT = q.T.astype(np.float64, order="C") if f64_copy else None
+        self.fT = f.T.astype(np.float64, order="C") if f64_copy else None
+        self.mind = np.full(len(q), np.inf)
+        self.picked = np.zeros(len(q), dtype=bool)
+
+    def largest_norm(self):
+        """``(squared norm, position)`` of the longest embedding, the lowest position among
+        ties; ``(-inf, -1)`` for an empty block."""
+        if not len(self.q):
+            return -np.inf, -1
+        i = int(np.argmax(self.sq_norm))
+        return float(self.sq_norm[i]), self.offset + i
+
+    def row(self, position):
+        """``(q, f, squared norm)`` of the embedding at ``position``, None if not held here."""
+        i = position - self.offset
+        if not 0 <= i < len(self.q):
+            return None
+        return self.q[i], self.f[i], float(self.sq_norm[i])
+
+    def rows(self, positions):
+        """``(positions held here, their q, their f)``."""
+        positions = np.asarray(positions)
+        mine = positions[(positions >= self.offset) & (positions < self.offset + len(self.q))]
+        return mine, self.q[mine - self.offset], self.f[mine - self.offset]
+
+    def unpicked(self):
+        """Positions not picked yet."""
+        return self.offset + np.flatnonzero(~self.picked)
+
+    def cell_sums(self, cell_rows):
+        """The D^2 weights summed by the cells of ``cell_rows`` positions that lie whole in this
+        block, ``np.add.reduceat`` as :func:`skactive.utils.weighted_index` sums them, and the
+        weights of the cells it holds in part.
+
+        Returns ``(first whole cell, sums of the whole cells, {cell: weights of its rows held
+        here})``.
+        """
+        lo, hi = self.offset, self.offset + len(self.q)
+        first = -(-lo // cell_rows)
+        last = hi // cell_rows if hi < self.n_total else -(-hi // cell_rows)
+        parts = {}
+        if first * cell_rows > lo or last < first:
+            parts[lo // cell_rows] = self.mind[:min(hi, first * cell_rows) - lo]
+        if last >= first and last * cell_rows < hi:
+            parts[last] = self.mind[last * cell_rows - lo:]
+        last = max(last, first)
+        whole = self.mind[first * cell_rows - lo:min(hi, last * cell_rows) - lo]
+        sums = (np.add.reduceat(whole, np.arange(0, len(whole), cell_rows)) if len(whole)
+                else np.empty(0))
+        return first, sums, parts
+
+    def cell_weights(self, cell, cell_rows):
+        """The weights of the rows of ``cell`` held here."""
+        lo = max(cell * cell_rows - self.offset, 0)
+        hi = max(min((cell + 1) * cell_rows - self.offset, len(self.q)), lo)
+        return self.mind[lo:hi]
+
+    def cover(self, qc, fc, sq_c, position):
+        """Lower the running minimum to the distances to the new centre (in place)."""
+        n = len(self.q)
+        i = position - self.offset
+        if 0 <= i < n:
+            self.picked[i] = True
         qc64, fc64 = qc.astype(np.float64), fc.astype(np.float64)
+        q, f, sq_norm = self.q, self.f, self.sq_norm
         for start in range(0, n, _UPDATE_ROWS):
             stop = min(n, start + _UPDATE_ROWS)
-            if small:
-                d = qc64 @ qT[:, start:stop]
-                d *= fc64 @ fT[:, start:stop]
+            if self.qT is not None:
+                d = qc64 @ self.qT[:, start:stop]
+                d *= fc64 @ self.fT[:, start:stop]
             else:
                 d = q[start:stop].astype(np.float64) @ qc64
                 d *= f[start:stop].astype(np.float64) @ fc64
             d *= -2.0
             d += sq_norm[start:stop]
-            d += sq_norm[c]
+            d += sq_c
             np.maximum(d, 0.0, out=d)
             # exact duplicates of the centre get exactly 0; only rows within round-off of it
             # are compared
-            near = start + np.flatnonzero(d <= _NEAR * (sq_norm[start:stop] + sq_norm[c]))
+            near = start + np.flatnonzero(d <= _NEAR * (sq_norm[start:stop] + sq_c))
             same = np.all(q[near] == qc, axis=1) & np.all(f[near] == fc, axis=1)
             d[near[same] - start] = 0.0
-            np.minimum(mind[start:stop], d, out=mind[start:stop])
+            np.minimum(self.mind[start:stop], d, out=self.mind[start:stop])
+        return self
+
+    def covered(self, qc, fc, sq_c, position):
+        """:meth:`cover` on a copy: the block's next state, this one left as it was."""
+        block = copy.copy(self)
+        block.mind, block.picked = self.mind.copy(), self.picked.copy()
+        return block.cover(qc, fc, sq_c, position)
+
+    # what seed_kmeans_pp asks of the candidates as a whole (here: one block holds them all)
+    def add_centre(self, position):
+        """:meth:`cover` with the row at ``position``, a row of this block."""
+        return self.cover(*self.row(position), position)
+
+    def draw_sums(self, cell_rows):
+        """The D^2 weights summed by cells of ``cell_rows`` positions, all cells."""
+        return assemble_cell_sums([self.cell_sums(cell_rows)], self.n_total, cell_rows)
+
+
+def assemble_cell_sums(block_sums, n_total, cell_rows):
+    """All cells' sums from the blocks' :meth:`KMeansPPBlock.cell_sums`, in block order.
+
+    A cell split between blocks is summed here from its weights, by the very
+    ``np.add.reduceat`` that sums a cell held whole, so the sums are those of one block.
+    """
+    sums = np.zeros(-(-n_total // cell_rows))
+    split = {}
+    for first, whole, parts in block_sums:
+        sums[first:first + len(whole)] = whole
+        for cell, weights in parts.items():
+            split.setdefault(cell, []).append(weights)
+    for cell, pieces in split.items():
+        sums[cell] = np.add.reduceat(np.concatenate(pieces), [0])[0]
+    return sums
+
+
+def seed_kmeans_pp(blocks, n_select, rng):
+    """k-means++ seeding over ``blocks`` (a :class:`KMeansPPBlock`, or its like on the workers
+    of a cluster); see :func:`kmeans_pp_seeding`."""
+    indices = np.empty(n_select, dtype=np.intp)
+    c = blocks.largest_norm()[1]
+    for t in range(n_select):
+        if t > 0:
+            c = cell_weighted_index(
+                blocks.draw_sums(DRAW_CELL_ROWS), lambda b: blocks.cell_weights(b, DRAW_CELL_ROWS), blocks.unpicked,
+                rng.random_sample(), DRAW_CELL_ROWS)
+        indices[t] = c
+        blocks.add_centre(c)
     return indices
+
+
+def kmeans_pp_seeding(q, f, n_select, rng):
+    """k-means++ seeding on the embeddings ``outer(q_i, f_i)``, distances factorised.
+
+    First centre: the largest ``||g||``; each next one drawn with probability proportional to
+    the squared distance to the nearest centre (one ``rng.random_sample()`` per pick, as
+    :func:`skactive.utils.weighted_index` draws). Exact duplicates of a centre get weight
+    exactly 0; once every unpicked weight is 0 the draw is uniform among the unpicked samples.
+    Distances are computed in float64, a chunk of rows at a time; the running minimum is one
+    float64 vector.
+
+    Returns
+    -------
+    indices : ndarray of intp of shape (n_select,)
+    """
+    return seed_kmeans_pp(KMeansPPBlock(q, f), n_select, rng)

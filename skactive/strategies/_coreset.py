@@ -1,5 +1,7 @@
 """CoreSet: greedy k-center on the penultimate features (Sener & Savarese 2018)."""
 
+import copy
+
 import numpy as np
 from sklearn.utils import check_random_state
 
@@ -133,18 +135,108 @@ class CoreSet(QueryStrategy):
         return idx, distances
 
 
-def _sq_distances_to(features, f64T, sq, c, start, stop):
-    """Float64 squared distances of rows ``start:stop`` to row ``c`` (duplicates exactly 0)."""
-    if f64T is not None:  # (d,) @ (d, m) is about twice as fast as (m, d) @ (d,) for small d
-        d = f64T[:, c] @ f64T[:, start:stop]
-    else:
-        d = features[start:stop].astype(np.float64) @ features[c].astype(np.float64)
-    d *= -2.0
-    sq_block = sq[start:stop]
-    d += sq_block
-    d += sq[c]
-    d[d <= _ROUND_OFF * (sq_block + sq[c])] = 0.0
-    return d
+class KCenterBlock:
+    """Greedy k-center candidates held in one place, with their running minimum distance.
+
+    The whole candidate set in one process, or one block of a dask pool on a Dask worker:
+    the greedy step (:func:`greedy_k_center`) asks each block for its farthest row and gives
+    it every new centre, so both run this one kernel. ``offset`` is the block's first position
+    among all candidates; positions in and out are global. ``f64_copy`` says whether the
+    features get one float64 transposed copy (decided on the whole candidate set, so that a
+    block computes the very distances of the whole).
+    """
+
+    def __init__(self, features, f_labeled, offset=0, f64_copy=None):
+        n = features.shape[0]
+        if f64_copy is None:
+            f64_copy = features.size <= _F64_COPY_MAX_ELEMENTS
+        self.features = features
+        self.offset = int(offset)
+        self.sq = np.einsum("ij,ij->i", features, features, dtype=np.float64)
+        self.f64T = features.T.astype(np.float64, order="C") if f64_copy else None
+        self.mind = np.empty(n, dtype=np.float32)
+        if len(f_labeled):
+            for start in range(0, n, _UPDATE_ROWS):
+                stop = min(n, start + _UPDATE_ROWS)
+                self.mind[start:stop] = nearest_sq_distances(
+                    features[start:stop], f_labeled, sq_x=self.sq[start:stop])[1]
+        else:
+            self.mind.fill(np.inf)
+        self.picked = np.zeros(n, dtype=bool)
+
+    def farthest(self):
+        """``(squared distance, position, feature row, its squared norm)`` of the farthest
+        unpicked row, the lowest position among ties; distance ``-inf`` for an empty block."""
+        if not len(self.mind):
+            return -np.inf, -1, None, 0.0
+        i = int(np.argmax(self.mind))
+        return float(self.mind[i]), self.offset + i, self.features[i], float(self.sq[i])
+
+    def row(self, position):
+        """``(feature row, squared norm)`` at ``position``, or None if it is not in this block."""
+        i = position - self.offset
+        if not 0 <= i < len(self.mind):
+            return None
+        return self.features[i], float(self.sq[i])
+
+    def unpicked(self):
+        """Positions not picked yet."""
+        return self.offset + np.flatnonzero(~self.picked)
+
+    def cover(self, centre, sq_c, position):
+        """Lower the running minimum to the distances to the new centre (in place)."""
+        centre = np.asarray(centre).astype(np.float64)
+        n = len(self.mind)
+        for start in range(0, n, _UPDATE_ROWS):
+            stop = min(n, start + _UPDATE_ROWS)
+            np.minimum(self.mind[start:stop], self._sq_distances_to(centre, sq_c, start, stop),
+                       out=self.mind[start:stop])
+        i = position - self.offset
+        if 0 <= i < n:
+            self.mind[i] = -1.0  # picked points stay below every distance
+            self.picked[i] = True
+        return self
+
+    def covered(self, centre, sq_c, position):
+        """:meth:`cover` on a copy: the block's next state, this one left as it was."""
+        block = copy.copy(self)
+        block.mind, block.picked = self.mind.copy(), self.picked.copy()
+        return block.cover(centre, sq_c, position)
+
+    def _sq_distances_to(self, centre, sq_c, start, stop):
+        """Float64 squared distances of rows ``start:stop`` to ``centre`` (duplicates 0)."""
+        if self.f64T is not None:  # (d,) @ (d, m) is about twice as fast as (m, d) @ (d,)
+            d = centre @ self.f64T[:, start:stop]
+        else:
+            d = self.features[start:stop].astype(np.float64) @ centre
+        d *= -2.0
+        sq_block = self.sq[start:stop]
+        d += sq_block
+        d += sq_c
+        d[d <= _ROUND_OFF * (sq_block + sq_c)] = 0.0
+        return d
+
+
+def greedy_k_center(blocks, n, has_labeled, n_select, rng):
+    """Farthest-first traversal over ``blocks`` (a :class:`KCenterBlock`, or its like on the
+    workers of a cluster), ``n`` candidates in all; see :func:`k_center_greedy`."""
+    indices = np.empty(n_select, dtype=np.intp)
+    sq_dist = np.empty(n_select, dtype=np.float64)
+    for t in range(n_select):
+        if t == 0 and not has_labeled:
+            i = int(rng.randint(n))
+            value = np.inf
+            centre, sq_c = blocks.row(i)
+        else:
+            value, i, centre, sq_c = blocks.farthest()
+            if value <= 0.0:  # only duplicates left: uniform among unpicked
+                indices[t:] = rng.choice(blocks.unpicked(), n_select - t, replace=False)
+                sq_dist[t:] = 0.0
+                break
+        indices[t] = i
+        sq_dist[t] = value
+        blocks.cover(centre, sq_c, i)
+    return indices, np.sqrt(sq_dist)
 
 
 def k_center_greedy(features, f_labeled, n_select, rng):
@@ -161,37 +253,5 @@ def k_center_greedy(features, f_labeled, n_select, rng):
     distances : ndarray of float64 of shape (n_select,)
         Euclidean distance of each pick to the nearest labeled or earlier pick.
     """
-    n = features.shape[0]
-    sq = np.einsum("ij,ij->i", features, features, dtype=np.float64)
-    f64T = (features.T.astype(np.float64, order="C")
-            if features.size <= _F64_COPY_MAX_ELEMENTS else None)
-    mind = np.empty(n, dtype=np.float32)
-    if len(f_labeled):
-        for start in range(0, n, _UPDATE_ROWS):
-            stop = min(n, start + _UPDATE_ROWS)
-            mind[start:stop] = nearest_sq_distances(features[start:stop], f_labeled,
-                                                    sq_x=sq[start:stop])[1]
-    else:
-        mind.fill(np.inf)
-    picked = np.zeros(n, dtype=bool)
-    indices = np.empty(n_select, dtype=np.intp)
-    sq_dist = np.empty(n_select, dtype=np.float64)
-    for t in range(n_select):
-        if t == 0 and len(f_labeled) == 0:
-            i = int(rng.randint(n))
-        else:
-            i = int(np.argmax(mind))
-            if mind[i] <= 0.0:  # only duplicates left: uniform among unpicked
-                rest = rng.choice(np.flatnonzero(~picked), n_select - t, replace=False)
-                indices[t:] = rest
-                sq_dist[t:] = 0.0
-                break
-        indices[t] = i
-        sq_dist[t] = mind[i]
-        picked[i] = True
-        for start in range(0, n, _UPDATE_ROWS):
-            stop = min(n, start + _UPDATE_ROWS)
-            np.minimum(mind[start:stop], _sq_distances_to(features, f64T, sq, i, start, stop),
-                       out=mind[start:stop])
-        mind[i] = -1.0  # picked points stay below every distance
-    return indices, np.sqrt(sq_dist)
+    block = KCenterBlock(features, f_labeled)
+    return greedy_k_center(block, features.shape[0], len(f_labeled) > 0, n_select, rng)
