@@ -8,7 +8,9 @@ from sklearn.utils import check_random_state
 from .. import readouts
 from ..utils import DRAW_CELL_ROWS, cell_weighted_index
 from ._base import QueryStrategy, check_query_size
+from ._distributed_batch import WorkerBlocks
 from ._pool import candidate_subsample, check_max_candidates, chunk_rows, stream_readout
+from ._streaming import distributed_client
 
 #: Embeddings with at most this many factor entries get float64 working copies (64 MiB);
 #: larger ones are converted chunk by chunk at each pick.
@@ -108,10 +110,22 @@ class BADGE(QueryStrategy):
         check_max_candidates(self.max_candidates)
         rng = check_random_state(self.random_state)
         candidates = candidate_subsample(n_pool, n_instances, self.max_candidates, rng)
-        q, f = stream_readout(lambda chunk: readouts.gradient_embedding(classifier, chunk),
-                              X_pool, chunk_rows(classifier), candidates)
-        idx = kmeans_pp_seeding(q, f, n_instances, rng)
-        norms = np.linalg.norm(q[idx], axis=1) * np.linalg.norm(f[idx], axis=1)
+        view = readouts.model_view(classifier)
+        client = distributed_client(X_pool) if view.input_kind != "text" else None
+        if client is not None:
+            blocks = WorkerBlocks(client, X_pool, _kmeans_pp_block, view, candidates=candidates)
+            try:
+                on_workers = _KMeansPPOnWorkers(blocks)
+                idx = seed_kmeans_pp(on_workers, n_instances, rng)
+                q, f = on_workers.rows(idx)
+            finally:
+                blocks.release()
+        else:
+            q, f = stream_readout(lambda chunk: readouts.gradient_embedding(view, chunk),
+                                  X_pool, chunk_rows(view), candidates)
+            idx = kmeans_pp_seeding(q, f, n_instances, rng)
+            q, f = q[idx], f[idx]
+        norms = np.linalg.norm(q, axis=1) * np.linalg.norm(f, axis=1)
         if candidates is not None:
             idx = candidates[idx]
         return idx, norms
@@ -125,17 +139,16 @@ class KMeansPPBlock:
     seeding (:func:`seed_kmeans_pp`) asks each block for the sums of its D^2 weights by cells of
     :data:`skactive.utils.DRAW_CELL_ROWS` positions and gives it every new centre, so both run
     this one kernel. ``offset`` is the block's first position among all ``n_total``
-    candidates; positions in and out are global. ``f64_copy`` says whether the factors get
-    float64 transposed copies (decided on the whole candidate set, so that a block computes the
-    very distances of the whole).
+    candidates; positions in and out are global. Whether the factors get float64 transposed
+    copies is decided on ``n_total``, so that a block computes the very distances of the
+    whole.
     """
 
-    def __init__(self, q, f, offset=0, n_total=None, f64_copy=None):
-        if f64_copy is None:
-            f64_copy = q.size + f.size <= _F64_COPY_MAX_ELEMENTS
+    def __init__(self, q, f, offset=0, n_total=None):
         self.q, self.f = q, f
         self.offset = int(offset)
         self.n_total = self.offset + len(q) if n_total is None else int(n_total)
+        f64_copy = self.n_total * (q.shape[1] + f.shape[1]) <= _F64_COPY_MAX_ELEMENTS
         self.sq_norm = (np.einsum("ij,ij->i", q, q, dtype=np.float64)
                         * np.einsum("ij,ij->i", f, f, dtype=np.float64))
         # transposed: (k,) @ (k, m) is about twice as fast as (m, k) @ (k,) for small k
@@ -258,6 +271,56 @@ def assemble_cell_sums(block_sums, n_total, cell_rows):
     return sums
 
 
+def _kmeans_pp_block(view, rows, offset, n_total):
+    """A :class:`KMeansPPBlock` of the gradient embeddings of ``rows`` (run on a worker)."""
+    return KMeansPPBlock(*readouts.gradient_embedding(view, rows), offset, n_total)
+
+
+def _covered_by(block, row, position):
+    return block.covered(*row, position)
+
+
+class _KMeansPPOnWorkers:
+    """The candidates as :func:`seed_kmeans_pp` sees them, held in blocks on Dask workers.
+
+    Each step sends the new centre's row from its block to the others (worker to worker),
+    brings back each block's sums of D^2 weights by cells (and the weights of the cells it
+    holds in part), then the weights of the one cell the draw falls in.
+    """
+
+    def __init__(self, blocks):
+        self.blocks = blocks
+
+    def largest_norm(self):
+        results = self.blocks.gather("largest_norm")
+        return results[int(np.argmax([r[0] for r in results]))]
+
+    def add_centre(self, position):
+        blocks = self.blocks
+        row = blocks.submit("row", position, blocks=[blocks.owner(position)])[0]
+        blocks.states = [blocks.client.submit(_covered_by, state, row, position, pure=False)
+                         for state in blocks.states]
+
+    def draw_sums(self, cell_rows):
+        return assemble_cell_sums(self.blocks.gather("cell_sums", cell_rows),
+                                  self.blocks.n_total, cell_rows)
+
+    def cell_weights(self, cell, cell_rows):
+        owners = self.blocks.owners(cell * cell_rows, (cell + 1) * cell_rows)
+        return np.concatenate(self.blocks.gather("cell_weights", cell, cell_rows,
+                                                 blocks=owners))
+
+    def unpicked(self):
+        return np.concatenate(self.blocks.gather("unpicked"))
+
+    def rows(self, positions):
+        held = self.blocks.gather("rows", positions)
+        where = np.concatenate([h[0] for h in held])
+        order = np.argsort(where)[np.searchsorted(np.sort(where), positions)]
+        return np.concatenate([h[1] for h in held])[order], np.concatenate(
+            [h[2] for h in held])[order]
+
+
 def seed_kmeans_pp(blocks, n_select, rng):
     """k-means++ seeding over ``blocks`` (a :class:`KMeansPPBlock`, or its like on the workers
     of a cluster); see :func:`kmeans_pp_seeding`."""
@@ -269,7 +332,8 @@ def seed_kmeans_pp(blocks, n_select, rng):
                 blocks.draw_sums(DRAW_CELL_ROWS), lambda b: blocks.cell_weights(b, DRAW_CELL_ROWS), blocks.unpicked,
                 rng.random_sample(), DRAW_CELL_ROWS)
         indices[t] = c
-        blocks.add_centre(c)
+        if t + 1 < n_select:
+            blocks.add_centre(c)
     return indices
 
 

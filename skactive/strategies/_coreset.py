@@ -8,7 +8,9 @@ from sklearn.utils import check_random_state
 from .. import readouts
 from ..utils import nearest_sq_distances, num_samples
 from ._base import QueryStrategy, check_query_size
+from ._distributed_batch import WorkerBlocks
 from ._pool import candidate_subsample, check_max_candidates, chunk_rows, stream_readout
+from ._streaming import distributed_client
 
 #: Features with at most this many entries get one float64 working copy (64 MiB); larger ones
 #: are converted chunk by chunk at each pick.
@@ -122,14 +124,29 @@ class CoreSet(QueryStrategy):
         candidates = candidate_subsample(n_pool, n_instances, self.max_candidates, rng)
         X_labeled, _ = readouts.labeled_set(classifier)
         rows = chunk_rows(classifier)
-        f_pool = stream_readout(lambda chunk: readouts.penultimate_features(classifier, chunk),
-                                X_pool, rows, candidates)
-        if X_labeled is None or num_samples(X_labeled) == 0:
-            f_labeled = np.empty((0, f_pool.shape[1]), dtype=f_pool.dtype)
-        else:
+        view = readouts.model_view(classifier)
+        client = distributed_client(X_pool) if view.input_kind != "text" else None
+        f_labeled = None
+        if X_labeled is not None and num_samples(X_labeled):
             f_labeled = stream_readout(
-                lambda chunk: readouts.penultimate_features(classifier, chunk), X_labeled, rows)
-        idx, distances = k_center_greedy(f_pool, f_labeled, n_instances, rng)
+                lambda chunk: readouts.penultimate_features(view, chunk), X_labeled, rows)
+        if client is not None:
+            n = n_pool if candidates is None else len(candidates)
+            if f_labeled is None:
+                f_labeled = np.empty((0, 0), dtype=np.float32)
+            blocks = WorkerBlocks(client, X_pool, _k_center_block, view, f_labeled,
+                                  candidates=candidates)
+            try:
+                idx, distances = greedy_k_center(_KCenterOnWorkers(blocks), n, len(f_labeled) > 0,
+                                                 n_instances, rng)
+            finally:
+                blocks.release()
+        else:
+            f_pool = stream_readout(lambda chunk: readouts.penultimate_features(view, chunk),
+                                    X_pool, rows, candidates)
+            if f_labeled is None:
+                f_labeled = np.empty((0, f_pool.shape[1]), dtype=f_pool.dtype)
+            idx, distances = k_center_greedy(f_pool, f_labeled, n_instances, rng)
         if candidates is not None:
             idx = candidates[idx]
         return idx, distances
@@ -141,15 +158,15 @@ class KCenterBlock:
     The whole candidate set in one process, or one block of a dask pool on a Dask worker:
     the greedy step (:func:`greedy_k_center`) asks each block for its farthest row and gives
     it every new centre, so both run this one kernel. ``offset`` is the block's first position
-    among all candidates; positions in and out are global. ``f64_copy`` says whether the
-    features get one float64 transposed copy (decided on the whole candidate set, so that a
-    block computes the very distances of the whole).
+    among all ``n_total`` candidates; positions in and out are global. Whether the features
+    get a float64 transposed copy is decided on ``n_total``, so that a block computes the very
+    distances of the whole.
     """
 
-    def __init__(self, features, f_labeled, offset=0, f64_copy=None):
+    def __init__(self, features, f_labeled, offset=0, n_total=None):
         n = features.shape[0]
-        if f64_copy is None:
-            f64_copy = features.size <= _F64_COPY_MAX_ELEMENTS
+        n_total = n if n_total is None else n_total
+        f64_copy = n_total * features.shape[1] <= _F64_COPY_MAX_ELEMENTS
         self.features = features
         self.offset = int(offset)
         self.sq = np.einsum("ij,ij->i", features, features, dtype=np.float64)
@@ -217,6 +234,36 @@ class KCenterBlock:
         return d
 
 
+def _k_center_block(view, rows, offset, n_total, f_labeled):
+    """A :class:`KCenterBlock` of the penultimate features of ``rows`` (run on a worker)."""
+    return KCenterBlock(readouts.penultimate_features(view, rows), f_labeled, offset, n_total)
+
+
+class _KCenterOnWorkers:
+    """The candidates as :func:`greedy_k_center` sees them, held in blocks on Dask workers.
+
+    Each step brings back each block's farthest row (its distance, position, features) and
+    sends the chosen centre to every block; the blocks' next states stay on the workers.
+    """
+
+    def __init__(self, blocks):
+        self.blocks = blocks
+
+    def farthest(self):
+        results = self.blocks.gather("farthest")
+        # the first block's maximum among equal ones: the lowest position, as np.argmax
+        return results[int(np.argmax([r[0] for r in results]))]
+
+    def row(self, position):
+        return self.blocks.gather("row", position, blocks=[self.blocks.owner(position)])[0]
+
+    def unpicked(self):
+        return np.concatenate(self.blocks.gather("unpicked"))
+
+    def cover(self, centre, sq_c, position):
+        self.blocks.update("covered", centre, sq_c, position)
+
+
 def greedy_k_center(blocks, n, has_labeled, n_select, rng):
     """Farthest-first traversal over ``blocks`` (a :class:`KCenterBlock`, or its like on the
     workers of a cluster), ``n`` candidates in all; see :func:`k_center_greedy`."""
@@ -235,7 +282,8 @@ def greedy_k_center(blocks, n, has_labeled, n_select, rng):
                 break
         indices[t] = i
         sq_dist[t] = value
-        blocks.cover(centre, sq_c, i)
+        if t + 1 < n_select:
+            blocks.cover(centre, sq_c, i)
     return indices, np.sqrt(sq_dist)
 
 
