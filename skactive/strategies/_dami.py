@@ -9,7 +9,9 @@ from .. import readouts
 from ..cluster import AUTO_FULL_MATRIX_MAX_SAMPLES, KMedoids, nearest_medoids
 from ..utils import derive_seed, iter_chunks
 from ._base import QueryStrategy, check_query_size
+from ._distributed_batch import block_reductions
 from ._pool import chunk_rows, stream_readout
+from ._streaming import distributed_client
 
 #: ``method='auto'`` runs the in-memory ``'clara'`` solver up to this many pool samples and the
 #: streamed ``'sampled'`` solver above (where 'clara' would hold every representation and
@@ -218,13 +220,38 @@ default='auto'
             medoids.append(sample[km.medoid_indices_].astype(np.intp))
             centers.append(km.cluster_centers_)
             del R, km
+        client = distributed_client(X_pool) if view.input_kind != "text" else None
+        if client is not None:  # each block assigned on its worker: only the sums come back
+            parts = block_reductions(client, X_pool, _block_assignment, view, self.target,
+                                     centers, self.metric, n_instances)
+        else:
+            parts = [assignment_costs(represent(chunk), centers, self.metric, n_instances)
+                     for _, _, chunk in iter_chunks(pool, rows, whole_blocks=False)]
         costs = np.zeros(n_draws)
         sizes = np.zeros((n_draws, n_instances), dtype=np.int64)
-        for _, _, chunk in iter_chunks(pool, rows, whole_blocks=False):
-            R = represent(chunk)
-            for d in range(n_draws):
-                labels, dist = nearest_medoids(R, centers[d], metric=self.metric)
-                costs[d] += dist.sum()
-                sizes[d] += np.bincount(labels, minlength=n_instances)
+        for chunk_costs, chunk_sizes in parts:
+            costs += chunk_costs
+            sizes += chunk_sizes
         best = int(np.argmin(costs))
         return medoids[best], sizes[best]
+
+
+def assignment_costs(R, centers, metric, n_clusters):
+    """Each draw's total dissimilarity of ``R`` to its nearest medoid, and its cluster sizes.
+
+    ``centers`` holds one medoid matrix per draw. Returns ``(costs, sizes)`` of shapes
+    ``(n_draws,)`` and ``(n_draws, n_clusters)``: one chunk's share of CLARA's comparison.
+    """
+    costs = np.zeros(len(centers))
+    sizes = np.zeros((len(centers), n_clusters), dtype=np.int64)
+    for d, medoids in enumerate(centers):
+        labels, dist = nearest_medoids(R, medoids, metric=metric)
+        costs[d] = dist.sum()
+        sizes[d] = np.bincount(labels, minlength=n_clusters)
+    return costs, sizes
+
+
+def _block_assignment(view, rows, target, centers, metric, n_clusters):
+    """:func:`assignment_costs` of a block's input gradients (run on a worker)."""
+    return assignment_costs(readouts.input_gradients(view, rows, target=target), centers,
+                            metric, n_clusters)
