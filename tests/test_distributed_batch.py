@@ -13,12 +13,22 @@ from sklearn.datasets import make_blobs
 from sklearn.utils import check_random_state
 
 from skactive import ActiveLearner, MLPClassifier
-from skactive.strategies import BADGE, DAMI, CoreSet
+from skactive.strategies import BADGE, DAMI, RALIF, CoreSet
 from skactive.strategies import _badge, _coreset, _dami
-from skactive.strategies._distributed_batch import WorkerBlocks
+from skactive.strategies._distributed_batch import BlockHolder, WorkerBlocks
 
 N_POOL, N_FEATURES = 3000, 6
-BLOCK = 700  # row blocks of the dask pools: 5 blocks, none on a cell boundary of 1,024
+BLOCK = 700  # row blocks of the dask pools
+#: Rows per chunk in one process (and so where the cluster's blocks are re-cut: 0, 500, 1500,
+#: 2000, 3000), and the network's forward batch: small, so that a small pool has many.
+CHUNK, FORWARD_BATCH = 500, 100
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch):
+    from skactive.strategies import _pool
+
+    monkeypatch.setattr(_pool, "POOL_CHUNK_ROWS", CHUNK)
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +42,10 @@ def data():
 @pytest.fixture(scope="module")
 def learner(data):
     X, y, _ = data
-    return ActiveLearner(MLPClassifier((16, 8), max_epochs=5, random_state=0),
-                         X_training=X, y_training=y)
+    learner = ActiveLearner(MLPClassifier((16, 8), max_epochs=5, random_state=0),
+                            X_training=X, y_training=y)
+    learner.estimator._inference_batch_size = FORWARD_BATCH
+    return learner
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +93,13 @@ BATCH = {
     "badge": lambda: BADGE(random_state=0),
     "badge-subsample": lambda: BADGE(max_candidates=0.4, random_state=2),
     "dami-sampled": lambda: DAMI(method="sampled", sample_size=300, n_draws=3, random_state=0),
+    "ralif": lambda: RALIF(random_state=0),
 }
+#: The most values one gathered array may hold: a cell of D^2 weights and the sums of a block's
+#: cells (BADGE); DAMI's sample of 300 rows; RALIF's 300 candidates (10% of the pool: positions,
+#: scores, then their 8 features).
+GATHER_LIMIT = {"coreset": 2 * 1024, "badge": 2 * 1024, "dami": 300 * N_FEATURES,
+                "ralif": 300 * 8}
 
 
 @pytest.mark.parametrize("name", list(BATCH))
@@ -95,9 +113,10 @@ def test_cluster_picks_are_the_picks_in_one_process(name, learner, data, cluster
     with get_task_stream(cluster_client) as stream:
         got = BATCH[name]()(learner, pool, n_instances=20)
     assert_same(got, expected)
-    built = [t for t in stream.data if str(t["key"]).startswith("_build")]
-    assert len(built) == pool.numblocks[0]  # one state (or reduction) per block, on a worker
-    assert len({t["worker"] for t in built}) == 2
+    # the blocks, re-cut at the chunks of one process, are read by tasks on the workers
+    built = [t for t in stream.data if str(t["key"]).startswith(("_build", "_reduce"))]
+    assert built and all(t["worker"] in cluster_client.scheduler_info()["workers"]
+                         for t in built)
 
 
 @pytest.mark.parametrize("name", ["coreset", "badge"])
@@ -109,6 +128,7 @@ def test_cluster_finishes_a_batch_of_duplicates_as_one_process(name, cluster_cli
     X0, y0 = make_blobs(n_samples=60, n_features=4, centers=2, random_state=1)
     learner = ActiveLearner(MLPClassifier((8,), max_epochs=3, random_state=0),
                             X_training=X0.astype(np.float32), y_training=y0)
+    learner.estimator._inference_batch_size = FORWARD_BATCH  # two blocks of 500 rows
     X = np.repeat(X0[:4].astype(np.float32), 250, axis=0)  # 4 distinct rows, 1,000 in all
     expected = BATCH[name]()(learner, X, n_instances=12)
     got = BATCH[name]()(learner, da.from_array(X, chunks=(300, 4)), n_instances=12)
@@ -116,39 +136,48 @@ def test_cluster_finishes_a_batch_of_duplicates_as_one_process(name, cluster_cli
     assert len(set(got[0].tolist())) == 12
 
 
-def test_clara_costs_on_the_workers_match_one_process(learner, data, cluster_client):
-    """DAMI's assignment: each block's costs and sizes come back; their sums are those of one
-    process up to the order of the float64 additions."""
+def test_chunk_reductions_on_the_workers_are_one_process_chunks(learner, data, cluster_client):
+    """DAMI's assignment and RALIF's pool-loss gradient: the workers read the chunks of one
+    process, so each chunk's sums are bit for bit those of one process, in its order."""
     from skactive import readouts
-    from skactive.strategies._distributed_batch import block_reductions
+    from skactive.strategies._distributed_batch import aligned_blocks, block_reductions
+    from skactive.utils import iter_chunks
 
     X = data[2]
     view = readouts.model_view(learner)
     R = readouts.input_gradients(view, X)
     rng = np.random.default_rng(0)
     centers = [R[rng.choice(len(R), 7, replace=False)] for _ in range(3)]
-    costs, sizes = _dami.assignment_costs(R, centers, "euclidean", 7)
-    parts = block_reductions(cluster_client, worker_pool(X), _dami._block_assignment, view,
-                             "logit", centers, "euclidean", 7)
-    assert len(parts) == -(-len(X) // BLOCK)
-    np.testing.assert_allclose(sum(p[0] for p in parts), costs, rtol=1e-12)
-    np.testing.assert_array_equal(sum(p[1] for p in parts), sizes)
+    here = [_dami._block_assignment(view, chunk, "logit", centers, "euclidean", 7)
+            for _, _, chunk in iter_chunks(X, CHUNK, whole_blocks=False)]
+    pool = worker_pool(X)
+    there = block_reductions(cluster_client, pool, _dami._block_assignment, view, "logit",
+                             centers, "euclidean", 7, chunk_rows=CHUNK)
+    assert len(there) == len(here) == N_POOL // CHUNK
+    for a, b in zip(there, here):
+        np.testing.assert_array_equal(a[0], b[0])
+        np.testing.assert_array_equal(a[1], b[1])
+    _, row_starts, _ = aligned_blocks(pool, CHUNK)
+    np.testing.assert_array_equal(row_starts, [0, 500, 1500, 2000, 3000])
+    candidates = np.arange(0, N_POOL, 3)  # 1,000 candidates: cut at 0, 500 and 1,000 of them
+    _, row_starts, starts = aligned_blocks(pool, CHUNK, candidates)
+    np.testing.assert_array_equal(starts, [0, 500, 1000])
+    np.testing.assert_array_equal(row_starts, [0, 1500, 3000])
 
 
 @pytest.mark.parametrize("name", list(BATCH))
-def test_cluster_never_gathers_the_pool(name, learner, data, cluster_client):
-    """The pool's blocks cannot be computed in the client, and what the client gathers is a
-    few numbers per block and step (DAMI: its samples' rows)."""
+def test_cluster_never_gathers_the_pool(name, learner, data, cluster_client, monkeypatch):
+    """The pool's blocks cannot be computed in the client, and what comes back to the client
+    (gathered results and the block holders' answers) is a few numbers per block and step
+    (DAMI: its samples' rows; RALIF: its candidates)."""
     X = data[2]
     expected = BATCH[name]()(learner, X, n_instances=20)
     pool = worker_pool(X)
     with pytest.raises(ValueError):  # the guard works: computing a block here fails
         pool.blocks[0].compute(scheduler="sync")
     sizes = []
-    original = cluster_client.gather
 
-    def gather(futures, *args, **kwargs):
-        result = original(futures, *args, **kwargs)
+    def record(result):
         stack = [result]
         while stack:
             item = stack.pop()
@@ -158,40 +187,47 @@ def test_cluster_never_gathers_the_pool(name, learner, data, cluster_client):
                 stack.extend(item.values())
             elif isinstance(item, np.ndarray):
                 sizes.append(item.size)
+            else:  # a number, or a state object: none may come back
+                assert item is None or np.isscalar(item), type(item)
         return result
 
-    cluster_client.gather = gather
-    try:
-        got = BATCH[name]()(learner, pool, n_instances=20)
-    finally:
-        del cluster_client.gather
+    gather, call = cluster_client.gather, WorkerBlocks.call
+    monkeypatch.setattr(cluster_client, "gather", lambda *a, **k: record(gather(*a, **k)))
+    monkeypatch.setattr(WorkerBlocks, "call", lambda *a, **k: record(call(*a, **k)))
+    got = BATCH[name]()(learner, pool, n_instances=20)
+    monkeypatch.undo()
     assert_same(got, expected)
     assert sizes
-    # nothing near a block of the pool (700 x 6 values) or its features came back at once
-    assert max(sizes) <= (300 * N_FEATURES if name.startswith("dami") else 2 * 1024)
+    # nothing near a block of the pool (500 x 6 values) or its features came back at once
+    assert max(sizes) <= GATHER_LIMIT[name.split("-")[0]]
 
 
 # ------------------------------------------------------------- the merges, without a cluster
-class _Here:
-    """A client that runs every task at once in this process (for the merge logic)."""
+class _Answer:
+    def __init__(self, value):
+        self.value = value
 
-    def submit(self, fn, *args, pure=True):
-        return fn(*args)
+    def result(self):
+        return self.value
 
-    def gather(self, futures):
-        return list(futures)
 
-    def cancel(self, futures):
-        pass
+class _HolderHere(BlockHolder):
+    """A block holder answering in this process (for the merge logic, without a cluster)."""
+
+    def call(self, ops):
+        return _Answer(super().call(ops))
 
 
 def _blocks_here(states, n_total):
+    """The states as WorkerBlocks would hold them on two workers, every other block each."""
     blocks = WorkerBlocks.__new__(WorkerBlocks)
-    blocks.client = _Here()
     blocks.states = states
     blocks.offsets = np.array([s.offset for s in states], dtype=np.int64)
     blocks.sizes = np.array([len(s.mind) for s in states], dtype=np.int64)
     blocks.n_total = n_total
+    groups = [ids for ids in (list(range(len(states)))[w::2] for w in range(2)) if ids]
+    blocks._holders = [(_HolderHere(ids, *[states[b] for b in ids]), ids) for ids in groups]
+    blocks._pending, blocks._actors = [], []
     return blocks
 
 

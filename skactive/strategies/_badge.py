@@ -1,7 +1,5 @@
 """BADGE: diverse, uncertain gradient embeddings (Ash et al. 2020)."""
 
-import copy
-
 import numpy as np
 from sklearn.utils import check_random_state
 
@@ -113,7 +111,8 @@ class BADGE(QueryStrategy):
         view = readouts.model_view(classifier)
         client = distributed_client(X_pool) if view.input_kind != "text" else None
         if client is not None:
-            blocks = WorkerBlocks(client, X_pool, _kmeans_pp_block, view, candidates=candidates)
+            blocks = WorkerBlocks(client, X_pool, readouts.gradient_embedding, _kmeans_pp_block,
+                                  view, chunk_rows=chunk_rows(view), candidates=candidates)
             try:
                 on_workers = _KMeansPPOnWorkers(blocks)
                 idx = seed_kmeans_pp(on_workers, n_instances, rng)
@@ -207,8 +206,7 @@ class KMeansPPBlock:
     def cell_weights(self, cell, cell_rows):
         """The weights of the rows of ``cell`` held here."""
         lo = max(cell * cell_rows - self.offset, 0)
-        hi = max(min((cell + 1) * cell_rows - self.offset, len(self.q)), lo)
-        return self.mind[lo:hi]
+        return self.mind[lo:max(min((cell + 1) * cell_rows - self.offset, len(self.q)), lo)]
 
     def cover(self, qc, fc, sq_c, position):
         """Lower the running minimum to the distances to the new centre (in place)."""
@@ -236,18 +234,11 @@ class KMeansPPBlock:
             same = np.all(q[near] == qc, axis=1) & np.all(f[near] == fc, axis=1)
             d[near[same] - start] = 0.0
             np.minimum(self.mind[start:stop], d, out=self.mind[start:stop])
-        return self
-
-    def covered(self, qc, fc, sq_c, position):
-        """:meth:`cover` on a copy: the block's next state, this one left as it was."""
-        block = copy.copy(self)
-        block.mind, block.picked = self.mind.copy(), self.picked.copy()
-        return block.cover(qc, fc, sq_c, position)
 
     # what seed_kmeans_pp asks of the candidates as a whole (here: one block holds them all)
     def add_centre(self, position):
         """:meth:`cover` with the row at ``position``, a row of this block."""
-        return self.cover(*self.row(position), position)
+        self.cover(*self.row(position), position)
 
     def draw_sums(self, cell_rows):
         """The D^2 weights summed by cells of ``cell_rows`` positions, all cells."""
@@ -271,50 +262,44 @@ def assemble_cell_sums(block_sums, n_total, cell_rows):
     return sums
 
 
-def _kmeans_pp_block(view, rows, offset, n_total):
-    """A :class:`KMeansPPBlock` of the gradient embeddings of ``rows`` (run on a worker)."""
-    return KMeansPPBlock(*readouts.gradient_embedding(view, rows), offset, n_total)
-
-
-def _covered_by(block, row, position):
-    return block.covered(*row, position)
+def _kmeans_pp_block(embedding, offset, n_total):
+    """A block's :class:`KMeansPPBlock` (made on a worker)."""
+    return KMeansPPBlock(*embedding, offset, n_total)
 
 
 class _KMeansPPOnWorkers:
     """The candidates as :func:`seed_kmeans_pp` sees them, held in blocks on Dask workers.
 
-    Each step sends the new centre's row from its block to the others (worker to worker),
-    brings back each block's sums of D^2 weights by cells (and the weights of the cells it
-    holds in part), then the weights of the one cell the draw falls in.
+    Each step sends the last centre to every block and brings back, in the same call, each
+    block's sums of D^2 weights by cells (and the weights of the cells it holds in part); then
+    the weights of the one cell the draw falls in, then the drawn row's embedding. The running
+    minima stay on the workers.
     """
 
     def __init__(self, blocks):
         self.blocks = blocks
 
     def largest_norm(self):
-        results = self.blocks.gather("largest_norm")
+        results = self.blocks.call("largest_norm")
         return results[int(np.argmax([r[0] for r in results]))]
 
     def add_centre(self, position):
-        blocks = self.blocks
-        row = blocks.submit("row", position, blocks=[blocks.owner(position)])[0]
-        blocks.states = [blocks.client.submit(_covered_by, state, row, position, pure=False)
-                         for state in blocks.states]
+        row = self.blocks.call("row", position, blocks=[self.blocks.owner(position)])[0]
+        self.blocks.defer("cover", *row, position)
 
     def draw_sums(self, cell_rows):
-        return assemble_cell_sums(self.blocks.gather("cell_sums", cell_rows),
+        return assemble_cell_sums(self.blocks.call("cell_sums", cell_rows),
                                   self.blocks.n_total, cell_rows)
 
     def cell_weights(self, cell, cell_rows):
         owners = self.blocks.owners(cell * cell_rows, (cell + 1) * cell_rows)
-        return np.concatenate(self.blocks.gather("cell_weights", cell, cell_rows,
-                                                 blocks=owners))
+        return np.concatenate(self.blocks.call("cell_weights", cell, cell_rows, blocks=owners))
 
     def unpicked(self):
-        return np.concatenate(self.blocks.gather("unpicked"))
+        return np.concatenate(self.blocks.call("unpicked"))
 
     def rows(self, positions):
-        held = self.blocks.gather("rows", positions)
+        held = self.blocks.call("rows", positions)
         where = np.concatenate([h[0] for h in held])
         order = np.argsort(where)[np.searchsorted(np.sort(where), positions)]
         return np.concatenate([h[1] for h in held])[order], np.concatenate(

@@ -1,7 +1,5 @@
 """CoreSet: greedy k-center on the penultimate features (Sener & Savarese 2018)."""
 
-import copy
-
 import numpy as np
 from sklearn.utils import check_random_state
 
@@ -134,7 +132,8 @@ class CoreSet(QueryStrategy):
             n = n_pool if candidates is None else len(candidates)
             if f_labeled is None:
                 f_labeled = np.empty((0, 0), dtype=np.float32)
-            blocks = WorkerBlocks(client, X_pool, _k_center_block, view, f_labeled,
+            blocks = WorkerBlocks(client, X_pool, readouts.penultimate_features,
+                                  _k_center_block, view, f_labeled, chunk_rows=rows,
                                   candidates=candidates)
             try:
                 idx, distances = greedy_k_center(_KCenterOnWorkers(blocks), n, len(f_labeled) > 0,
@@ -212,13 +211,6 @@ class KCenterBlock:
         if 0 <= i < n:
             self.mind[i] = -1.0  # picked points stay below every distance
             self.picked[i] = True
-        return self
-
-    def covered(self, centre, sq_c, position):
-        """:meth:`cover` on a copy: the block's next state, this one left as it was."""
-        block = copy.copy(self)
-        block.mind, block.picked = self.mind.copy(), self.picked.copy()
-        return block.cover(centre, sq_c, position)
 
     def _sq_distances_to(self, centre, sq_c, start, stop):
         """Float64 squared distances of rows ``start:stop`` to ``centre`` (duplicates 0)."""
@@ -234,34 +226,35 @@ class KCenterBlock:
         return d
 
 
-def _k_center_block(view, rows, offset, n_total, f_labeled):
-    """A :class:`KCenterBlock` of the penultimate features of ``rows`` (run on a worker)."""
-    return KCenterBlock(readouts.penultimate_features(view, rows), f_labeled, offset, n_total)
+def _k_center_block(features, offset, n_total, f_labeled):
+    """A block's :class:`KCenterBlock` (made on a worker)."""
+    return KCenterBlock(features, f_labeled, offset, n_total)
 
 
 class _KCenterOnWorkers:
     """The candidates as :func:`greedy_k_center` sees them, held in blocks on Dask workers.
 
-    Each step brings back each block's farthest row (its distance, position, features) and
-    sends the chosen centre to every block; the blocks' next states stay on the workers.
+    Each step sends the last centre to every block and brings back, in the same call, each
+    block's farthest row (its distance, position, features); the running minima stay on the
+    workers.
     """
 
     def __init__(self, blocks):
         self.blocks = blocks
 
     def farthest(self):
-        results = self.blocks.gather("farthest")
+        results = self.blocks.call("farthest")
         # the first block's maximum among equal ones: the lowest position, as np.argmax
         return results[int(np.argmax([r[0] for r in results]))]
 
     def row(self, position):
-        return self.blocks.gather("row", position, blocks=[self.blocks.owner(position)])[0]
+        return self.blocks.call("row", position, blocks=[self.blocks.owner(position)])[0]
 
     def unpicked(self):
-        return np.concatenate(self.blocks.gather("unpicked"))
+        return np.concatenate(self.blocks.call("unpicked"))
 
     def cover(self, centre, sq_c, position):
-        self.blocks.update("covered", centre, sq_c, position)
+        self.blocks.defer("cover", centre, sq_c, position)
 
 
 def greedy_k_center(blocks, n, has_labeled, n_select, rng):

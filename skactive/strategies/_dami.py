@@ -223,7 +223,7 @@ default='auto'
         client = distributed_client(X_pool) if view.input_kind != "text" else None
         if client is not None:  # each block assigned on its worker: only the sums come back
             parts = block_reductions(client, X_pool, _block_assignment, view, self.target,
-                                     centers, self.metric, n_instances)
+                                     centers, self.metric, n_instances, chunk_rows=rows)
         else:
             parts = [assignment_costs(represent(chunk), centers, self.metric, n_instances)
                      for _, _, chunk in iter_chunks(pool, rows, whole_blocks=False)]
@@ -251,7 +251,7 @@ def assignment_costs(R, centers, metric, n_clusters):
     return costs, sizes
 
 
-def _block_assignment(view, rows, target, centers, metric, n_clusters):
-    """:func:`assignment_costs` of a block's input gradients (run on a worker)."""
-    return assignment_costs(readouts.input_gradients(view, rows, target=target), centers,
+def _block_assignment(view, chunk, target, centers, metric, n_clusters):
+    """:func:`assignment_costs` of a chunk's input gradients (run on a worker)."""
+    return assignment_costs(readouts.input_gradients(view, chunk, target=target), centers,
                             metric, n_clusters)

@@ -9,17 +9,44 @@ its costs. The strategies' own kernels (:class:`~._coreset.KCenterBlock`,
 :class:`~._badge.KMeansPPBlock`) do the work, in one process as on the workers.
 """
 
+import functools
+
 import numpy as np
 
 from ..readouts import ModelView
+from ..utils import iter_chunks
+from ._pool import stream_readout
 
 
-def _row_blocks(X_pool):
-    """The pool's row blocks as delayed arrays (every column in one block) and their starts."""
-    if X_pool.ndim > 1 and any(len(c) > 1 for c in X_pool.chunks[1:]):
-        X_pool = X_pool.rechunk({axis: -1 for axis in range(1, X_pool.ndim)})
-    starts = np.concatenate([[0], np.cumsum(X_pool.chunks[0])]).astype(np.int64)
-    return X_pool.to_delayed().reshape(-1), starts
+def aligned_blocks(X_pool, chunk_rows, candidates=None):
+    """The pool's row blocks, cut where one process cuts its chunks; delayed arrays.
+
+    One process reads the pool (or its ``candidates``, sorted positions) in chunks of
+    ``chunk_rows`` rows from the first, and the network's values may differ in their last bits
+    when a row is read in another batch. So the blocks are re-cut (on the workers, by
+    ``rechunk``) at the multiple of ``chunk_rows`` nearest each of their boundaries, counted in
+    candidates; a block then holds whole chunks of one process, and its worker reads them as
+    that process would. Every column goes into one block.
+
+    Returns ``(blocks, row_starts, starts)``: the delayed blocks, their first rows in the pool
+    and their first positions among the candidates, each with the end appended.
+    """
+    n_pool = X_pool.shape[0]
+    n_total = n_pool if candidates is None else len(candidates)
+    bounds = np.cumsum(X_pool.chunks[0])[:-1]
+    if candidates is not None:
+        bounds = np.searchsorted(candidates, bounds)
+    starts = np.unique(np.concatenate([[0], np.rint(bounds / chunk_rows) * chunk_rows,
+                                       [n_total]]).astype(np.int64))
+    starts = starts[starts <= n_total]
+    if candidates is None:
+        row_starts = starts
+    else:
+        row_starts = np.append(candidates[starts[:-1]], n_pool)
+        row_starts[0] = 0
+    sizes = tuple(int(s) for s in np.diff(row_starts))
+    X_pool = X_pool.rechunk((sizes,) + tuple((int(d),) for d in X_pool.shape[1:]))
+    return X_pool.to_delayed().reshape(-1), row_starts, starts
 
 
 def _worker_view(view):
@@ -27,66 +54,139 @@ def _worker_view(view):
     return None if view is None else ModelView(view.estimator, view.transform)
 
 
-def _build(block, local, make, view, offset, n_total, args):
+def _build(block, local, view, chunk_rows, readout, make, offset, n_total, args):
+    """A block's state: ``make`` of the block's readout, read in one process's chunks."""
     rows = np.asarray(block)
-    if local is not None:
-        rows = rows[local]
-    return make(view, rows, offset, n_total, *args)
+    values = stream_readout(functools.partial(readout, view), rows, chunk_rows, local)
+    return make(values, offset, n_total, *args)
 
 
-def _call(state, method, args):
-    return getattr(state, method)(*args)
+def _reduce(block, view, chunk_rows, reduce, args):
+    """``reduce(view, chunk, *args)`` of each of one process's chunks of a block."""
+    return [reduce(view, chunk, *args)
+            for _, _, chunk in iter_chunks(np.asarray(block), chunk_rows, whole_blocks=False)]
+
+
+def block_reductions(client, X_pool, reduce, view, *args, chunk_rows):
+    """``reduce(view, chunk, *args)`` of every chunk of ``chunk_rows`` rows of a dask pool,
+    on the workers, in the pool's order: the chunks of one process, with their very values.
+
+    The results (small: sums, counts) come back; the model goes to every worker once.
+    """
+    import dask
+
+    blocks, _, _ = aligned_blocks(X_pool, chunk_rows)
+    model = _scatter_view(client, view)
+    task = dask.delayed(_reduce, pure=False)
+    parts = client.compute([task(block, model, chunk_rows, reduce, args) for block in blocks],
+                           sync=True)
+    return [result for part in parts for result in part]
+
+
+def _scatter_view(client, view):
+    return None if view is None else client.scatter(_worker_view(view), broadcast=True,
+                                                    hash=False)
+
+
+class BlockHolder:
+    """The states of the blocks that one worker holds, kept in its memory: a Dask actor.
+
+    A greedy step calls a method of every block; an actor answers such a call directly, a
+    few milliseconds, where a task per block and step would go through the scheduler.
+    """
+
+    def __init__(self, ids, *states):
+        self.states = dict(zip(ids, states))
+
+    def call(self, ops):
+        """Run ``(method, args, block ids)`` in order; the last one's results, by block."""
+        out = None
+        for method, args, ids in ops:
+            out = [getattr(self.states[b], method)(*args) for b in ids]
+        return out
 
 
 class WorkerBlocks:
     """One state per row block of a dask pool, built and kept on the workers.
 
-    ``make(view, rows, offset, n_total, *args)`` runs on the worker holding each block:
-    ``rows`` are the block's rows (only its ``candidates``, where given: sorted positions in
-    the pool), ``offset`` the position of its first row among the ``n_total`` candidates. The
-    model view goes to every worker once (``client.scatter(..., broadcast=True)``). Blocks
-    without candidates get no state. The pool itself never comes to this process.
+    On the worker holding each block (cut by :func:`aligned_blocks`), ``readout(view, chunk)``
+    reads the block's rows (only its ``candidates``, where given: sorted positions in the
+    pool) in chunks of ``chunk_rows`` rows, as :func:`~._pool.stream_readout` does in one
+    process, and ``make(values, offset, n_total, *args)`` makes the state: ``offset`` is the
+    position of the block's first row among the ``n_total`` candidates. The model view goes
+    to every worker once (``client.scatter(..., broadcast=True)``). Blocks without candidates
+    get no state. The pool itself never comes to this process.
+
+    :attr:`states` are the states' futures; :meth:`call` runs a method of every state where it
+    lives (one :class:`BlockHolder` actor per worker, made on the first call) and brings back
+    only what it returns; :meth:`defer` queues an in-place update that goes with the next call.
     """
 
-    def __init__(self, client, X_pool, make, view, *args, candidates=None):
+    def __init__(self, client, X_pool, readout, make, view, *args, chunk_rows,
+                 candidates=None):
         import dask
 
         self.client = client
-        blocks, starts = _row_blocks(X_pool)
-        model = None if view is None else client.scatter(_worker_view(view), broadcast=True,
-                                                          hash=False)
+        blocks, row_starts, starts = aligned_blocks(X_pool, chunk_rows, candidates)
+        model = _scatter_view(client, view)
         build = dask.delayed(_build, pure=False)
-        n_total = int(starts[-1]) if candidates is None else len(candidates)
+        n_total = int(starts[-1])
         parts, offsets, sizes = [], [], []
-        for block, lo, hi in zip(blocks, starts[:-1], starts[1:]):
-            if candidates is None:
-                local, offset, size = None, int(lo), int(hi - lo)
-            else:
-                first, last = np.searchsorted(candidates, [lo, hi])
-                local, offset, size = candidates[first:last] - lo, int(first), int(last - first)
+        for b, block in enumerate(blocks):
+            offset, size = int(starts[b]), int(starts[b + 1] - starts[b])
             if size == 0:
                 continue
-            parts.append(build(block, local, make, model, offset, n_total, args))
+            local = None if candidates is None else (
+                candidates[starts[b]:starts[b + 1]] - row_starts[b])
+            parts.append(build(block, local, model, chunk_rows, readout, make, offset, n_total,
+                               args))
             offsets.append(offset)
             sizes.append(size)
         self.states = client.compute(parts)
         self.offsets = np.asarray(offsets, dtype=np.int64)
         self.sizes = np.asarray(sizes, dtype=np.int64)
         self.n_total = n_total
+        self._holders = None
+        self._actors = []
+        self._pending = []
 
-    def submit(self, method, *args, blocks=None):
-        """``state.method(*args)`` on each state (or the states ``blocks``), as futures."""
-        chosen = range(len(self.states)) if blocks is None else blocks
-        return [self.client.submit(_call, self.states[b], method, args, pure=False)
-                for b in chosen]
+    def _hold(self):
+        """One :class:`BlockHolder` per worker, holding the states already in its memory."""
+        from distributed import wait
 
-    def gather(self, method, *args, blocks=None):
-        """``state.method(*args)`` of each state (or the states ``blocks``), in block order."""
-        return self.client.gather(self.submit(method, *args, blocks=blocks))
+        wait(self.states)
+        who_has = self.client.who_has(self.states)
+        by_worker = {}
+        for b, state in enumerate(self.states):
+            by_worker.setdefault(who_has[state.key][0], []).append(b)
+        self._actors = [self.client.submit(BlockHolder, ids, *[self.states[b] for b in ids],
+                                           workers=[worker], allow_other_workers=False,
+                                           actor=True, pure=False)
+                        for worker, ids in by_worker.items()]
+        self._holders = [(actor.result(), ids) for actor, ids in zip(self._actors,
+                                                                     by_worker.values())]
 
-    def update(self, method, *args):
-        """Replace every state by ``state.method(*args)`` (its next state), on its worker."""
-        self.states = self.submit(method, *args)
+    def defer(self, method, *args):
+        """Queue ``state.method(*args)`` (an update in place) for every state."""
+        self._pending.append((method, args))
+
+    def call(self, method, *args, blocks=None):
+        """``state.method(*args)`` of each state (or the states ``blocks``), in block order,
+        after the queued updates."""
+        if self._holders is None:
+            self._hold()
+        wanted = list(range(len(self.states))) if blocks is None else list(blocks)
+        pending, self._pending = self._pending, []
+        calls = []
+        for holder, ids in self._holders:
+            mine = [b for b in wanted if b in ids]
+            if mine or pending:
+                ops = [(m, a, ids) for m, a in pending] + [(method, args, mine)]
+                calls.append((mine, holder.call(ops)))
+        results = {}
+        for mine, answer in calls:
+            results.update(zip(mine, answer.result()))
+        return [results[b] for b in wanted]
 
     def owner(self, position):
         """The block holding the candidate at ``position``."""
@@ -99,22 +199,6 @@ class WorkerBlocks:
 
     def release(self):
         """Let the workers drop the states."""
-        self.client.cancel(self.states)
-        self.states = []
+        self.client.cancel(self.states + self._actors)
+        self.states, self._actors, self._holders = [], [], None
 
-
-def block_reductions(client, X_pool, reduce, view, *args):
-    """``reduce(view, rows, *args)`` of every row block of a dask pool, on its worker.
-
-    The results (small: sums, counts) come back in block order; the model view goes to every
-    worker once.
-    """
-    blocks = WorkerBlocks(client, X_pool, _reduction, view, reduce, *args)
-    try:
-        return client.gather(blocks.states)
-    finally:
-        blocks.release()
-
-
-def _reduction(view, rows, offset, n_total, reduce, *args):
-    return reduce(view, rows, *args)
