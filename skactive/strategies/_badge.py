@@ -59,6 +59,13 @@ class BADGE(QueryStrategy):
     distance) the batch is completed uniformly at random among the unpicked samples, so it
     always holds ``n_instances`` distinct indices.
 
+    On a ``dask.array`` pool with an active ``dask.distributed`` client, each block's embedding
+    factors and running minimum are computed and kept on the worker that holds the block; each
+    pick brings back the blocks' sums of D^2 weights by cells, then the weights of the cell the
+    draw falls in and the drawn row (:func:`skactive.utils.cell_weighted_index`). The pool is
+    never gathered, and the picks are those of the query in one process for the same seed (see
+    :ref:`out_of_core`).
+
     See Also
     --------
     CoreSet : Greedy k-center on the penultimate features.
@@ -313,9 +320,9 @@ def seed_kmeans_pp(blocks, n_select, rng):
     c = blocks.largest_norm()[1]
     for t in range(n_select):
         if t > 0:
-            c = cell_weighted_index(
-                blocks.draw_sums(DRAW_CELL_ROWS), lambda b: blocks.cell_weights(b, DRAW_CELL_ROWS), blocks.unpicked,
-                rng.random_sample(), DRAW_CELL_ROWS)
+            c = cell_weighted_index(blocks.draw_sums(DRAW_CELL_ROWS),
+                                    lambda b: blocks.cell_weights(b, DRAW_CELL_ROWS),
+                                    blocks.unpicked, rng.random_sample(), DRAW_CELL_ROWS)
         indices[t] = c
         if t + 1 < n_select:
             blocks.add_centre(c)
