@@ -2,11 +2,14 @@
 
 The batch strategies keep, for every pool row, a value a greedy step reads and updates (the
 running minimum distance of CoreSet's k-center and BADGE's k-means++) or reduce every row to a
-few sums (DAMI's CLARA assignment). :class:`WorkerBlocks` computes such a state for each row
-block of a dask array on the worker that holds the block, keeps it there (as futures), calls its
-methods and brings back only what they return: a block's farthest row, its sums of D^2 weights,
-its costs. The strategies' own kernels (:class:`~._coreset.KCenterBlock`,
-:class:`~._badge.KMeansPPBlock`) do the work, in one process as on the workers.
+few numbers (DAMI's CLARA assignment, RALIF's pool-loss gradient and candidates).
+:class:`WorkerBlocks` computes such a state for each row block of a dask array on the worker
+that holds the block and keeps it there (one :class:`BlockHolder` actor per worker), calls its
+methods and brings back only what they return: a block's farthest row, its sums of D^2 weights;
+:func:`block_reductions` brings back each chunk's sums. The blocks are re-cut at the chunks of
+one process (:func:`aligned_blocks`), so the workers compute the very values of one process,
+with the strategies' own kernels (:class:`~._coreset.KCenterBlock`,
+:class:`~._badge.KMeansPPBlock`).
 """
 
 import functools
