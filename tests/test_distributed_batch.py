@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.datasets import make_blobs
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
 from skactive import ActiveLearner, MLPClassifier
@@ -104,6 +106,7 @@ GATHER_LIMIT = {"coreset": 2 * 1024, "badge": 2 * 1024, "dami": 300 * N_FEATURES
 
 @pytest.mark.parametrize("name", list(BATCH))
 def test_cluster_picks_are_the_picks_in_one_process(name, learner, data, cluster_client):
+    import dask
     import dask.array as da
     from distributed import get_task_stream
 
@@ -117,6 +120,25 @@ def test_cluster_picks_are_the_picks_in_one_process(name, learner, data, cluster
     built = [t for t in stream.data if str(t["key"]).startswith(("_build", "_reduce"))]
     assert built and all(t["worker"] in cluster_client.scheduler_info()["workers"]
                          for t in built)
+    with get_task_stream(cluster_client) as stream, dask.config.set(scheduler="threads"):
+        assert_same(BATCH[name]()(learner, pool, n_instances=20), expected)  # the opt-out
+    assert not stream.data  # read in this process
+
+
+@pytest.mark.parametrize("name", ["coreset", "badge", "ralif"])
+def test_cluster_applies_a_pipelines_first_steps_on_the_workers(name, data, cluster_client):
+    """Far from standardised rows: the workers must scale each chunk as the Pipeline does."""
+    import dask.array as da
+
+    X, y, X_pool = data
+    model = make_pipeline(StandardScaler(), MLPClassifier((16, 8), max_epochs=5,
+                                                          random_state=0))
+    learner = ActiveLearner(model, X_training=X * 20 + 5, y_training=y)
+    learner.estimator[-1]._inference_batch_size = FORWARD_BATCH
+    pool = X_pool * 20 + 5
+    expected = BATCH[name]()(learner, pool, n_instances=15)
+    assert_same(BATCH[name]()(learner, da.from_array(pool, chunks=(BLOCK, 6)), n_instances=15),
+                expected)
 
 
 @pytest.mark.parametrize("name", ["coreset", "badge"])
