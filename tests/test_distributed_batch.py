@@ -162,7 +162,8 @@ def test_chunk_reductions_on_the_workers_are_one_process_chunks(learner, data, c
     """DAMI's assignment and RALIF's pool-loss gradient: the workers read the chunks of one
     process, so each chunk's sums are bit for bit those of one process, in its order."""
     from skactive import readouts
-    from skactive.strategies._distributed_batch import aligned_blocks, block_reductions
+    from skactive.strategies._cluster import aligned_blocks
+    from skactive.strategies._distributed_batch import block_reductions
     from skactive.utils import iter_chunks
 
     X = data[2]

@@ -7,8 +7,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 
 from ..readouts import model_view
-from ..utils import num_samples
-from ._streaming import distributed_client, distributed_top_n, streamed_scores
+from ..utils import num_samples, pool_chunk_rows
+from ._cluster import distributed_client
+from ._streaming import distributed_top_n, streamed_scores
 
 
 def check_query_size(X_pool, n_instances):
@@ -322,7 +323,8 @@ class ScoreBasedStrategy(QueryStrategy):
         if client is not None:
             view = None if classifier is None else model_view(classifier)
             return distributed_top_n(client, self._chunk_scorer(), view, X_pool, n_instances,
-                                     top_n, keep_labeled_set=self.needs_labeled_set)
+                                     top_n, chunk_rows=pool_chunk_rows(X_pool),
+                                     keep_labeled_set=self.needs_labeled_set)
         scores = stream_scores(self, classifier, X_pool)
         query_idx = top_n(scores, n_instances)
         return query_idx, scores[query_idx]

@@ -6,9 +6,9 @@ from sklearn.utils import check_random_state
 from .. import readouts
 from ..utils import nearest_sq_distances, num_samples
 from ._base import QueryStrategy, check_query_size
+from ._cluster import distributed_client
 from ._distributed_batch import WorkerBlocks
 from ._pool import candidate_subsample, check_max_candidates, chunk_rows, stream_readout
-from ._streaming import distributed_client
 
 #: Features with at most this many entries get one float64 working copy (64 MiB); larger ones
 #: are converted chunk by chunk at each pick.

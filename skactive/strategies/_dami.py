@@ -9,9 +9,9 @@ from .. import readouts
 from ..cluster import AUTO_FULL_MATRIX_MAX_SAMPLES, KMedoids, nearest_medoids
 from ..utils import derive_seed, iter_chunks
 from ._base import QueryStrategy, check_query_size
+from ._cluster import distributed_client
 from ._distributed_batch import block_reductions
 from ._pool import chunk_rows, stream_readout
-from ._streaming import distributed_client
 
 #: ``method='auto'`` runs the in-memory ``'clara'`` solver up to this many pool samples and the
 #: streamed ``'sampled'`` solver above (where 'clara' would hold every representation and

@@ -7,8 +7,8 @@ few numbers (DAMI's CLARA assignment, RALIF's pool-loss gradient and candidates)
 that holds the block and keeps it there (one :class:`BlockHolder` actor per worker), calls its
 methods and brings back only what they return: a block's farthest row, its sums of D^2 weights;
 :func:`block_reductions` brings back each chunk's sums. The blocks are re-cut at the chunks of
-one process (:func:`aligned_blocks`), so the workers compute the very values of one process,
-with the strategies' own kernels (:class:`~._coreset.KCenterBlock`,
+one process (:func:`~._cluster.aligned_blocks`, which the score-based strategies share), so
+the workers compute the very values of one process, with the strategies' own kernels (:class:`~._coreset.KCenterBlock`,
 :class:`~._badge.KMeansPPBlock`).
 """
 
@@ -16,45 +16,9 @@ import functools
 
 import numpy as np
 
-from ..readouts import ModelView
 from ..utils import iter_chunks
+from ._cluster import aligned_blocks, scatter_view
 from ._pool import stream_readout
-
-
-def aligned_blocks(X_pool, chunk_rows, candidates=None):
-    """The pool's row blocks, cut where one process cuts its chunks; delayed arrays.
-
-    One process reads the pool (or its ``candidates``, sorted positions) in chunks of
-    ``chunk_rows`` rows from the first, and the network's values may differ in their last bits
-    when a row is read in another batch. So the blocks are re-cut (on the workers, by
-    ``rechunk``) at the multiple of ``chunk_rows`` nearest each of their boundaries, counted in
-    candidates; a block then holds whole chunks of one process, and its worker reads them as
-    that process would. Every column goes into one block.
-
-    Returns ``(blocks, row_starts, starts)``: the delayed blocks, their first rows in the pool
-    and their first positions among the candidates, each with the end appended.
-    """
-    n_pool = X_pool.shape[0]
-    n_total = n_pool if candidates is None else len(candidates)
-    bounds = np.cumsum(X_pool.chunks[0])[:-1]
-    if candidates is not None:
-        bounds = np.searchsorted(candidates, bounds)
-    starts = np.unique(np.concatenate([[0], np.rint(bounds / chunk_rows) * chunk_rows,
-                                       [n_total]]).astype(np.int64))
-    starts = starts[starts <= n_total]
-    if candidates is None:
-        row_starts = starts
-    else:
-        row_starts = np.append(candidates[starts[:-1]], n_pool)
-        row_starts[0] = 0
-    sizes = tuple(int(s) for s in np.diff(row_starts))
-    X_pool = X_pool.rechunk((sizes,) + tuple((int(d),) for d in X_pool.shape[1:]))
-    return X_pool.to_delayed().reshape(-1), row_starts, starts
-
-
-def _worker_view(view):
-    """What the workers need of a model view: the model, not the labeled set."""
-    return None if view is None else ModelView(view.estimator, view.transform)
 
 
 def _build(block, local, view, chunk_rows, readout, make, offset, n_total, args):
@@ -79,16 +43,11 @@ def block_reductions(client, X_pool, reduce, view, *args, chunk_rows):
     import dask
 
     blocks, _, _ = aligned_blocks(X_pool, chunk_rows)
-    model = _scatter_view(client, view)
+    model = scatter_view(client, view)
     task = dask.delayed(_reduce, pure=False)
     parts = client.compute([task(block, model, chunk_rows, reduce, args) for block in blocks],
                            sync=True)
     return [result for part in parts for result in part]
-
-
-def _scatter_view(client, view):
-    return None if view is None else client.scatter(_worker_view(view), broadcast=True,
-                                                    hash=False)
 
 
 class BlockHolder:
@@ -112,8 +71,8 @@ class BlockHolder:
 class WorkerBlocks:
     """One state per row block of a dask pool, built and kept on the workers.
 
-    On the worker holding each block (cut by :func:`aligned_blocks`), ``readout(view, chunk)``
-    reads the block's rows (only its ``candidates``, where given: sorted positions in the
+    On the worker holding each block (cut by :func:`~._cluster.aligned_blocks`),
+    ``readout(view, chunk)`` reads the block's rows (only its ``candidates``, where given: sorted positions in the
     pool) in chunks of ``chunk_rows`` rows, as :func:`~._pool.stream_readout` does in one
     process, and ``make(values, offset, n_total, *args)`` makes the state: ``offset`` is the
     position of the block's first row among the ``n_total`` candidates. The model view goes
@@ -131,7 +90,7 @@ class WorkerBlocks:
 
         self.client = client
         blocks, row_starts, starts = aligned_blocks(X_pool, chunk_rows, candidates)
-        model = _scatter_view(client, view)
+        model = scatter_view(client, view)
         build = dask.delayed(_build, pure=False)
         n_total = int(starts[-1])
         parts, offsets, sizes = [], [], []

@@ -25,9 +25,9 @@ from .. import readouts
 from ..base import softmax
 from ..utils import MEMORY_BUDGET_BYTES, iter_chunks, num_samples
 from ._base import QueryStrategy, check_query_size
+from ._cluster import distributed_client
 from ._distributed_batch import WorkerBlocks, block_reductions
 from ._pool import chunk_rows, stream_readout
-from ._streaming import distributed_client
 
 _VARIANTS = ("reference", "expected")
 _SOLVERS = ("auto", "exact", "cg")
