@@ -15,7 +15,10 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
 from skactive import ActiveLearner, MLPClassifier
-from skactive.strategies import BADGE, DAMI, RALIF, CoreSet
+from skactive.strategies import (
+    BADGE, BALD, DAMI, IBALD, RALIF, ActiveLearningByLearning, CoreSet, EntropySampling,
+    RandomMixture, RandomSampling,
+)
 from skactive.strategies import _badge, _coreset, _dami
 from skactive.strategies._distributed_batch import BlockHolder, WorkerBlocks
 
@@ -223,6 +226,106 @@ def test_cluster_never_gathers_the_pool(name, learner, data, cluster_client, mon
     assert sizes
     # nothing near a block of the pool (500 x 6 values) or its features came back at once
     assert max(sizes) <= GATHER_LIMIT[name.split("-")[0]]
+
+
+# ------------------------------------------------------------------ a client given to the call
+#: Every strategy whose query runs on the workers: the batch strategies and the score-based.
+ON_WORKERS = {**BATCH, "entropy": EntropySampling, "bald": lambda: BALD(n_passes=4,
+                                                                          random_state=0)}
+
+
+@pytest.fixture(scope="module")
+def other_client(cluster_client):
+    """A second client of the same cluster that is not the default client."""
+    from distributed import Client
+
+    client = Client(cluster_client.cluster, set_as_default=False)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("name", list(ON_WORKERS))
+def test_a_given_client_runs_the_query_on_its_workers(name, learner, data, other_client):
+    """With dask's scheduler set to this process (no default client in effect), the client
+    given to the call still runs the query on the workers, with one process's picks."""
+    import dask
+    import dask.array as da
+    from distributed import get_task_stream
+
+    X = data[2]
+    expected = ON_WORKERS[name]()(learner, X, n_instances=20)
+    pool = da.from_array(X, chunks=(BLOCK, N_FEATURES))
+    with dask.config.set(scheduler="sync"):
+        with get_task_stream(other_client) as stream:
+            assert_same(ON_WORKERS[name]()(learner, pool, n_instances=20,
+                                           client=other_client), expected)
+        assert stream.data and all(t["worker"] in other_client.scheduler_info()["workers"]
+                                   for t in stream.data)
+        with get_task_stream(other_client) as stream:
+            assert_same(ON_WORKERS[name]()(learner, pool, n_instances=20), expected)
+        assert not stream.data  # client=None: the configured scheduler, in this process
+
+
+def test_a_learner_forwards_the_client_and_reads_the_picked_rows_with_it(data, other_client):
+    """The pool's blocks can be computed on the workers only: the picks and their rows come
+    from the given client."""
+    import dask
+
+    X_train, y_train, X = data
+    learner = ActiveLearner(MLPClassifier((16, 8), max_epochs=5, random_state=0),
+                            query_strategy=EntropySampling(), X_training=X_train,
+                            y_training=y_train)
+    expected = learner.query(X, n_instances=10, return_metrics=True)
+    with dask.config.set(scheduler="sync"):
+        got = learner.query(worker_pool(X), n_instances=10, return_metrics=True,
+                            client=other_client)
+    with pytest.raises(TypeError, match="uncertainty_sampling runs in this process"):
+        learner.set_params(query_strategy=None).query(X, n_instances=10, client=other_client)
+    for a, b in zip(got, expected):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("name", list(ON_WORKERS))
+def test_a_given_client_refuses_a_pool_that_is_not_a_dask_array(name, learner, data,
+                                                                 other_client):
+    X = data[2]
+    rng = np.random.RandomState(0)
+    strategy = ON_WORKERS[name]()
+    if "random_state" in strategy.get_params():
+        strategy.set_params(random_state=rng)
+    before = rng.get_state()[1].copy()
+    with pytest.raises(TypeError, match=r"not a dask array.*dask\.array\.from_array"):
+        strategy(learner, X, n_instances=5, client=other_client)
+    np.testing.assert_array_equal(rng.get_state()[1], before)  # no draw before the refusal
+
+
+@pytest.mark.parametrize("strategy", [
+    RandomSampling(random_state=0), IBALD(), RandomMixture("entropy", random_state=0),
+    ActiveLearningByLearning(["margin", "coreset"], random_state=0),
+    DAMI(method="alternate", random_state=0)], ids=lambda s: type(s).__name__)
+def test_strategies_that_run_here_refuse_a_client_and_take_none(strategy, learner, data,
+                                                                other_client):
+    import dask.array as da
+
+    pool = da.from_array(data[2], chunks=(BLOCK, N_FEATURES))
+    with pytest.raises(TypeError, match="runs in this process and takes no client.*CoreSet, "
+                                        "BADGE, DAMI\\(method='sampled'\\) and RALIF"):
+        strategy(learner, pool, n_instances=5, client=other_client)
+    if not isinstance(strategy, ActiveLearningByLearning):  # stateful: one query is enough
+        assert_same(strategy(learner, data[2], n_instances=5, client=None),
+                    strategy(learner, data[2], n_instances=5))
+
+
+def test_a_client_must_be_a_client_and_dami_must_sample_with_it(learner, data, other_client):
+    import dask.array as da
+
+    pool = da.from_array(data[2], chunks=(BLOCK, N_FEATURES))
+    with pytest.raises(TypeError, match="client must be a dask.distributed.Client"):
+        EntropySampling()(learner, pool, n_instances=5, client=other_client.scheduler.address)
+    with pytest.raises(ValueError, match="only method='sampled' runs on the workers"):
+        DAMI()(learner, pool, n_instances=5, client=other_client)  # 'auto': 'alternate' here
 
 
 # ------------------------------------------------------------- the merges, without a cluster

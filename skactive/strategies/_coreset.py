@@ -5,8 +5,7 @@ from sklearn.utils import check_random_state
 
 from .. import readouts
 from ..utils import nearest_sq_distances, num_samples
-from ._base import QueryStrategy, check_query_size
-from ._cluster import distributed_client
+from ._base import QueryStrategy, check_query_size, worker_client
 from ._distributed_batch import WorkerBlocks
 from ._pool import candidate_subsample, check_max_candidates, chunk_rows, stream_readout
 
@@ -99,13 +98,14 @@ class CoreSet(QueryStrategy):
     5
     """
 
+    runs_on_workers = True
     needs_labeled_set = True
 
     def __init__(self, max_candidates=None, random_state=None):
         self.max_candidates = max_candidates
         self.random_state = random_state
 
-    def query(self, classifier, X_pool, n_instances=1):
+    def query(self, classifier, X_pool, n_instances=1, *, client=None):
         """Select ``n_instances`` pool samples by greedy k-center.
 
         Parameters
@@ -115,6 +115,10 @@ class CoreSet(QueryStrategy):
         X_pool : array-like of shape (n_samples, n_features)
             Any container with row slices (array, memory map, DataFrame, dask array).
         n_instances : int, default=1
+        client : distributed.Client or None, default=None
+            Run the per-row work of a dask ``X_pool`` on this client's workers (any other pool
+            is refused: wrap it with ``dask.array.from_array``). None: the default client, if
+            dask would compute the pool with one, else this process.
 
         Returns
         -------
@@ -124,12 +128,12 @@ class CoreSet(QueryStrategy):
         """
         n_pool, n_instances = check_query_size(X_pool, n_instances)
         check_max_candidates(self.max_candidates)
+        view = readouts.model_view(classifier)
+        client = worker_client(self, view, X_pool, client)  # refused before any draw
         rng = check_random_state(self.random_state)
         candidates = candidate_subsample(n_pool, n_instances, self.max_candidates, rng)
         X_labeled, _ = readouts.labeled_set(classifier)
         rows = chunk_rows(classifier)
-        view = readouts.model_view(classifier)
-        client = distributed_client(X_pool) if view.input_kind != "text" else None
         f_labeled = None
         if X_labeled is not None and num_samples(X_labeled):
             f_labeled = stream_readout(

@@ -8,8 +8,7 @@ from sklearn.utils import check_random_state
 from .. import readouts
 from ..cluster import AUTO_FULL_MATRIX_MAX_SAMPLES, KMedoids, nearest_medoids
 from ..utils import derive_seed, iter_chunks
-from ._base import QueryStrategy, check_query_size
-from ._cluster import distributed_client
+from ._base import QueryStrategy, check_query_size, worker_client
 from ._distributed_batch import block_reductions
 from ._pool import chunk_rows, stream_readout
 
@@ -113,6 +112,12 @@ default='auto'
     (4, 500)
     """
 
+    @property
+    def runs_on_workers(self):
+        """Whether a dask pool's assignment pass may run on a cluster's workers: the
+        ``'sampled'`` solver (which ``'auto'`` picks beyond 1,000,000 samples)."""
+        return self.method in ("auto", "sampled")
+
     def __init__(self, method="auto", metric="euclidean", target="logit", sample_size="auto",
                  n_draws=5, random_state=None):
         self.method = method
@@ -159,7 +164,7 @@ default='auto'
             lambda chunk: readouts.input_gradients(view, chunk, target=self.target),
             X_pool, chunk_rows(view))
 
-    def query(self, classifier, X_pool, n_instances=1):
+    def query(self, classifier, X_pool, n_instances=1, *, client=None):
         """Select the medoids of ``n_instances`` clusters of the pool's interpretations.
 
         Parameters
@@ -167,6 +172,12 @@ default='auto'
         classifier : ActiveLearner, modAL ActiveLearner, skactive classifier or Pipeline
         X_pool : array-like
         n_instances : int, default=1
+        client : distributed.Client or None, default=None
+            Run the ``'sampled'`` solver's assignment pass over a dask ``X_pool`` on this
+            client's workers (any other pool is refused: wrap it with
+            ``dask.array.from_array``; so is a ``method`` that resolves to another solver).
+            None: the default client, if dask would compute the pool with one, else this
+            process.
 
         Returns
         -------
@@ -182,8 +193,14 @@ default='auto'
                 method = "alternate"
             else:
                 method = "clara" if n_pool <= AUTO_SAMPLED_MIN_SAMPLES else "sampled"
+        if client is not None and method != "sampled":
+            raise ValueError(
+                f"DAMI(method={self.method!r}) runs the {method!r} solver on this pool of "
+                f"{n_pool} samples, in this process; only method='sampled' runs on the "
+                "workers of a Dask cluster. Pass DAMI(method='sampled') to use the client, or "
+                "leave client unset.")
         if method == "sampled":
-            return self._sampled(classifier, X_pool, n_pool, n_instances)
+            return self._sampled(classifier, X_pool, n_pool, n_instances, client)
         representations = self.representations(classifier, X_pool)
         sample_size = self.sample_size if method == "clara" else "auto"
         km = KMedoids(n_clusters=n_instances, method=method, metric=self.metric,
@@ -192,9 +209,10 @@ default='auto'
         sizes = np.bincount(km.labels_, minlength=n_instances)
         return km.medoid_indices_.astype(np.intp), sizes
 
-    def _sampled(self, classifier, X_pool, n_pool, n_instances):
+    def _sampled(self, classifier, X_pool, n_pool, n_instances, client=None):
         """Streamed CLARA: k-medoids on seeded samples, the pool assigned chunk by chunk."""
         view = readouts.model_view(classifier)
+        client = worker_client(self, view, X_pool, client)  # refused before any draw
         rows = chunk_rows(view)
         if view.input_kind == "text":  # the mean interpretation needs the whole pool first
             pool = self.representations(view, X_pool)
@@ -222,7 +240,6 @@ default='auto'
             medoids.append(sample[km.medoid_indices_].astype(np.intp))
             centers.append(km.cluster_centers_)
             del R, km
-        client = distributed_client(X_pool) if view.input_kind != "text" else None
         if client is not None:  # each block assigned on its worker: only the sums come back
             parts = block_reductions(client, X_pool, _block_assignment, view, self.target,
                                      centers, self.metric, n_instances, chunk_rows=rows)

@@ -24,8 +24,7 @@ from sklearn.utils import check_random_state
 from .. import readouts
 from ..base import softmax
 from ..utils import MEMORY_BUDGET_BYTES, iter_chunks, num_samples
-from ._base import QueryStrategy, check_query_size
-from ._cluster import distributed_client
+from ._base import QueryStrategy, check_query_size, worker_client
 from ._distributed_batch import WorkerBlocks, block_reductions
 from ._pool import chunk_rows, stream_readout
 
@@ -370,6 +369,7 @@ class RALIF(QueryStrategy):
     (5,)
     """
 
+    runs_on_workers = True
     needs_labeled_set = True
 
     def __init__(self, variant="reference", threshold=0.4, candidate_fraction=0.1,
@@ -523,7 +523,7 @@ class RALIF(QueryStrategy):
         """
         return -self._scores(classifier, X_pool)[0]
 
-    def query(self, classifier, X_pool, n_instances=1):
+    def query(self, classifier, X_pool, n_instances=1, *, client=None):
         """Select a diverse batch among the samples with the best estimated influence.
 
         Parameters
@@ -532,6 +532,10 @@ class RALIF(QueryStrategy):
             Holds the fitted model and the labeled set.
         X_pool : array-like
         n_instances : int, default=1
+        client : distributed.Client or None, default=None
+            Run the per-row work of a dask ``X_pool`` on this client's workers (any other pool
+            is refused: wrap it with ``dask.array.from_array``). None: the default client, if
+            dask would compute the pool with one, else this process.
 
         Returns
         -------
@@ -541,7 +545,7 @@ class RALIF(QueryStrategy):
         """
         n_pool, n_instances = check_query_size(X_pool, n_instances)
         view = readouts.model_view(classifier)
-        client = distributed_client(X_pool) if view.input_kind != "text" else None
+        client = worker_client(self, view, X_pool, client)
         if client is not None:
             return self._query_on_workers(client, view, X_pool, n_pool, n_instances)
         scores, labeled_features, (view, rows), cache = self._scores(view, X_pool)
