@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_blobs
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -326,6 +327,17 @@ def test_a_client_must_be_a_client_and_dami_must_sample_with_it(learner, data, o
         EntropySampling()(learner, pool, n_instances=5, client=other_client.scheduler.address)
     with pytest.raises(ValueError, match="only method='sampled' runs on the workers"):
         DAMI()(learner, pool, n_instances=5, client=other_client)  # 'auto': 'alternate' here
+    with pytest.raises(ValueError, match="text pool in this process.*leave client unset"):
+        EntropySampling()(_TextModel(), pool, n_instances=5, client=other_client)
+
+
+class _TextModel(ClassifierMixin, BaseEstimator):
+    """A model that reads strings (its tags say so); never fitted: the refusal comes first."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        return tags
 
 
 # ------------------------------------------------------------- the merges, without a cluster

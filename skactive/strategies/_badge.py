@@ -58,12 +58,12 @@ class BADGE(QueryStrategy):
     distance) the batch is completed uniformly at random among the unpicked samples, so it
     always holds ``n_instances`` distinct indices.
 
-    On a ``dask.array`` pool with an active ``dask.distributed`` client, each block's embedding
-    factors and running minimum are computed and kept on the worker that holds the block; each
-    pick brings back the blocks' sums of D^2 weights by cells, then the weights of the cell the
-    draw falls in and the drawn row (:func:`skactive.utils.cell_weighted_index`). The pool is
-    never gathered, and the picks are those of the query in one process for the same seed (see
-    :ref:`out_of_core`).
+    On a ``dask.array`` pool with a ``dask.distributed`` client (the ``client`` keyword of the
+    call, else the default client), each block's embedding factors and running minimum are
+    computed and kept on the worker that holds the block; each pick brings back the blocks' sums
+    of D^2 weights by cells, then the weights of the cell the draw falls in and the drawn row
+    (:func:`skactive.utils.cell_weighted_index`). The pool is never gathered, and the picks are
+    those of the query in one process for the same seed (see :ref:`out_of_core`).
 
     See Also
     --------

@@ -60,11 +60,11 @@ class CoreSet(QueryStrategy):
     the current covering radius). Duplicates of a picked sample are at distance 0, so the
     batch always holds ``n_instances`` distinct indices.
 
-    On a ``dask.array`` pool with an active ``dask.distributed`` client, each block's features
-    and running minimum are computed and kept on the worker that holds the block; each pick
-    sends one feature row to the workers and brings back each block's farthest row. The pool
-    is never gathered, and the picks are those of the query in one process (see
-    :ref:`out_of_core`).
+    On a ``dask.array`` pool with a ``dask.distributed`` client (the ``client`` keyword of the
+    call, else the default client), each block's features and running minimum are computed and
+    kept on the worker that holds the block; each pick sends one feature row to the workers and
+    brings back each block's farthest row. The pool is never gathered, and the picks are those
+    of the query in one process (see :ref:`out_of_core`).
 
     See Also
     --------

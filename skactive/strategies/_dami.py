@@ -58,8 +58,9 @@ default='auto'
         held, ``n_samples x dim`` floats). Memory: one ``sample_size**2`` float32 matrix plus
         one chunk; time: ``n_draws * n_pool * n_instances`` distances. Unlike ``'clara'`` there
         is no refinement on the whole pool, so its loss is higher (figures in
-        docs/results/strategies_at_scale.txt). On a ``dask.array`` pool with an active
-        ``dask.distributed`` client the assignment pass runs on the workers, which send back
+        docs/results/strategies_at_scale.txt). On a ``dask.array`` pool with a
+        ``dask.distributed`` client (the ``client`` keyword of the call, else the default
+        client) the assignment pass runs on the workers, which send back
         each chunk's costs and cluster sizes only: the same picks as in one process.
     metric : str, default='euclidean'
         Dissimilarity between representations, any metric :class:`~skactive.cluster.KMedoids`

@@ -7,9 +7,9 @@ few numbers (DAMI's CLARA assignment, RALIF's pool-loss gradient and candidates)
 that holds the block and keeps it there (one :class:`BlockHolder` actor per worker), calls its
 methods and brings back only what they return: a block's farthest row, its sums of D^2 weights;
 :func:`block_reductions` brings back each chunk's sums. The blocks are re-cut at the chunks of
-one process (:func:`~._cluster.aligned_blocks`, which the score-based strategies share), so
-the workers compute the very values of one process, with the strategies' own kernels (:class:`~._coreset.KCenterBlock`,
-:class:`~._badge.KMeansPPBlock`).
+one process (:func:`~._cluster.aligned_blocks`, which the score-based strategies share), so the
+workers compute the very values of one process, with the strategies' own kernels
+(:class:`~._coreset.KCenterBlock`, :class:`~._badge.KMeansPPBlock`).
 """
 
 import functools
@@ -72,12 +72,13 @@ class WorkerBlocks:
     """One state per row block of a dask pool, built and kept on the workers.
 
     On the worker holding each block (cut by :func:`~._cluster.aligned_blocks`),
-    ``readout(view, chunk)`` reads the block's rows (only its ``candidates``, where given: sorted positions in the
-    pool) in chunks of ``chunk_rows`` rows, as :func:`~._pool.stream_readout` does in one
-    process, and ``make(values, offset, n_total, *args)`` makes the state: ``offset`` is the
-    position of the block's first row among the ``n_total`` candidates. The model view goes
-    to every worker once (``client.scatter(..., broadcast=True)``). Blocks without candidates
-    get no state. The pool itself never comes to this process.
+    ``readout(view, chunk)`` reads the block's rows (only its ``candidates``, where given:
+    sorted positions in the pool) in chunks of ``chunk_rows`` rows, as
+    :func:`~._pool.stream_readout` does in one process, and
+    ``make(values, offset, n_total, *args)`` makes the state: ``offset`` is the position of the
+    block's first row among the ``n_total`` candidates. The model view goes to every worker once
+    (``client.scatter(..., broadcast=True)``). Blocks without candidates get no state. The pool
+    itself never comes to this process.
 
     :attr:`states` are the states' futures; :meth:`call` runs a method of every state where it
     lives (one :class:`BlockHolder` actor per worker, made on the first call) and brings back

@@ -351,10 +351,11 @@ class RALIF(QueryStrategy):
     O(N K D) for the influences, O(P^3) (exact) or O(iterations n_L P) (CG) for the solve, and
     O(B |candidates| D) for the diversity step.
 
-    On a ``dask.array`` pool with an active ``dask.distributed`` client the three passes over
-    the pool run on the workers: each chunk's pool-loss gradient, each block's lowest
-    ``n_candidates`` scores, then the candidates' features come back, and the diversity step
-    runs here. The picks are those of the query in one process.
+    On a ``dask.array`` pool with a ``dask.distributed`` client (the ``client`` keyword of the
+    call, else the default client) the three passes over the pool run on the workers: each
+    chunk's pool-loss gradient, each block's lowest ``n_candidates`` scores, then the
+    candidates' features come back, and the diversity step runs here. The picks are those of the
+    query in one process.
 
     Examples
     --------
