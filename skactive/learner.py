@@ -13,7 +13,7 @@ from ._training import keep_state_on_error
 from ._version import VersionedPickleMixin
 from .exceptions import RefitError
 from .readouts import ModelView
-from .utils import append_rows, derive_seed, num_samples, take_rows
+from .utils import append_rows, derive_seed, is_dask_array, num_samples, take_rows
 
 
 class ActiveLearner(VersionedPickleMixin, MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -297,7 +297,10 @@ class ActiveLearner(VersionedPickleMixin, MetaEstimatorMixin, ClassifierMixin, B
             ``dask.array.Array`` or a pool object is read one chunk at a time by the strategy,
             never copied whole (see :func:`skactive.utils.iter_chunks`).
         *query_args, **query_kwargs
-            Passed to the strategy, for example ``n_instances=10``.
+            Passed to the strategy, for example ``n_instances=10``, or ``client=client``
+            (a ``dask.distributed.Client``) to run a strategy on a cluster's workers with a
+            client other than the default one; the picked rows of a dask pool are then read
+            with it too.
         return_metrics : bool, default=False
             Also return the strategy's per-sample scores of the selected samples.
 
@@ -322,7 +325,11 @@ class ActiveLearner(VersionedPickleMixin, MetaEstimatorMixin, ClassifierMixin, B
         else:
             query_idx, metrics = result, None
         query_idx = _check_query_idx(query_idx, num_samples(X_pool))
-        rows = take_rows(X_pool, query_idx)
+        client = query_kwargs.get("client")
+        if client is not None and is_dask_array(X_pool):  # read where the blocks live
+            rows = np.asarray(client.compute(X_pool[query_idx], sync=True))
+        else:
+            rows = take_rows(X_pool, query_idx)
         if return_metrics:
             return query_idx, rows, metrics
         return query_idx, rows

@@ -7,8 +7,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 
 from ..readouts import model_view
-from ..utils import num_samples
-from ._streaming import distributed_client, distributed_top_n, streamed_scores
+from ..utils import num_samples, pool_chunk_rows
+from ._cluster import WORKER_STRATEGIES, query_client
+from ._streaming import distributed_top_n, streamed_scores
 
 
 def check_query_size(X_pool, n_instances):
@@ -187,6 +188,15 @@ class QueryStrategy(BaseEstimator):
     - ``streams_pool``: it reads a pool one chunk at a time (:func:`skactive.utils.iter_chunks`),
       never whole, so that a pool beyond memory (a memory-mapped array, a dask array, a pool
       object) can be given to it; False for strategies that choose the batch as a set.
+    - ``runs_on_workers``: given a ``dask.array`` pool, its query runs on the workers of a
+      ``dask.distributed`` cluster (the ``client`` of the call, else the default client), and
+      :meth:`query` takes a ``client`` keyword; any other strategy refuses ``client=``.
+
+    A strategy that runs on the workers takes the client as a keyword of the call, not as a
+    parameter (``clone`` would copy it): ``strategy(learner, X_pool, n_instances, client=c)``,
+    or ``learner.query(X_pool, n_instances=..., client=c)``, which forwards it. A given client
+    wins over the default one; the pool must be a dask array (wrap an in-memory one with
+    ``dask.array.from_array(X_pool, chunks=...)``).
 
     Examples
     --------
@@ -212,8 +222,14 @@ class QueryStrategy(BaseEstimator):
     stateful = False
     #: The strategy reads the pool one chunk at a time, never whole.
     streams_pool = False
+    #: The strategy's query runs on the workers of a Dask cluster and takes ``client=``.
+    runs_on_workers = False
 
     def __call__(self, classifier, X_pool, n_instances=1, **kwargs):
+        if kwargs.get("client", None) is not None:
+            check_runs_on_workers(self)
+        elif "client" in kwargs and not self.runs_on_workers:
+            del kwargs["client"]  # client=None: this process, as for every strategy
         # Resolved once here: the strategy and its readouts see one ModelView, never a learner.
         view = None if classifier is None else model_view(classifier)
         if self.needs_labeled_set and (view is None or not view.has_labeled_set):
@@ -250,6 +266,46 @@ def _score_samples(strategy, view, X_chunk, start):
     return strategy.score_samples(view, X_chunk)
 
 
+def check_runs_on_workers(strategy, name=None):
+    """Refuse ``client=`` for a strategy whose query runs in this process only."""
+    if getattr(strategy, "runs_on_workers", False):
+        return
+    name = name or type(strategy).__name__
+    raise TypeError(
+        f"{name} runs in this process and takes no client. The strategies "
+        f"whose query runs on the workers of a Dask cluster are {WORKER_STRATEGIES}. A "
+        "strategy made of others (RandomMixture, ActiveLearningByLearning) runs them on the "
+        "default client: leave client unset.")
+
+
+def worker_client(strategy, view, X_pool, client=None):
+    """The ``dask.distributed`` client ``strategy``'s query runs on, or None (this process).
+
+    A given ``client`` wins over the default client; it needs a dask ``X_pool`` and a
+    strategy that runs on the workers (``runs_on_workers``), else a clear error is raised.
+    Without one, a dask pool goes to the default client dask would compute it with, unless
+    the model reads text (the text readouts sort the whole pool by length).
+
+    Parameters
+    ----------
+    strategy : QueryStrategy
+    view : ModelView or None
+        The model, from :func:`skactive.readouts.model_view`.
+    X_pool : array-like or dask array
+    client : distributed.Client or None, default=None
+
+    Returns
+    -------
+    client : distributed.Client or None
+    """
+    if client is not None:
+        check_runs_on_workers(strategy)
+    elif not getattr(strategy, "runs_on_workers", False):
+        return None
+    input_kind = "table" if view is None else view.input_kind
+    return query_client(X_pool, client, input_kind=input_kind, name=type(strategy).__name__)
+
+
 class ScoreBasedStrategy(QueryStrategy):
     """A strategy that scores every pool sample and takes the ``n_instances`` highest.
 
@@ -260,13 +316,15 @@ class ScoreBasedStrategy(QueryStrategy):
     - an in-memory, memory-mapped or dask pool, or a pool object, is scored one chunk at a time
       (:func:`skactive.utils.iter_chunks`, sized by the memory budget,
       :func:`skactive.utils.chunk_budget`) into one score vector, then :func:`top_n`;
-    - a ``dask.array.Array`` with an active ``dask.distributed`` client (the client dask itself
-      would compute the array with: the default client) is scored on the workers: the fitted
-      model is sent to every worker once per query, each block is scored where it lives and
-      returns only its ``n_instances`` best (index, score) pairs, merged here in
-      :func:`top_n`'s order. The pool is never gathered, and the picks are those of the
-      in-process query, ties included. Opt out with ``dask.config.set(scheduler="threads")``
-      (the blocks are then computed and scored in this process, one at a time).
+    - a ``dask.array.Array`` with a ``dask.distributed`` client (the ``client`` keyword of
+      the call, else the client dask itself would compute the array with: the default
+      client) is scored on the workers: the fitted model is sent to every worker once per
+      query, the blocks are re-cut at the chunks one process reads and each is scored where
+      it lives, chunk by chunk, returning only its ``n_instances`` best (index, score)
+      pairs, merged here in :func:`top_n`'s order. The pool is never gathered, and the picks
+      are those of the in-process query, ties included. Without a ``client``, opt out with
+      ``dask.config.set(scheduler="threads")`` (the blocks are then computed and scored in
+      this process, one at a time).
 
     Text pools are scored whole (the text readouts sort the pool by length into batches).
 
@@ -294,6 +352,11 @@ class ScoreBasedStrategy(QueryStrategy):
         """Whether :meth:`query` reads the pool one chunk at a time: its scores are pointwise."""
         return bool(self.pointwise_scores)
 
+    @property
+    def runs_on_workers(self):
+        """Whether :meth:`query` scores a dask pool on a cluster's workers: pointwise scores."""
+        return bool(self.pointwise_scores)
+
     def score_samples(self, classifier, X_pool):  # pragma: no cover - abstract
         """Informativeness of every pool sample; higher means query first.
 
@@ -316,14 +379,37 @@ class ScoreBasedStrategy(QueryStrategy):
         """
         return functools.partial(_score_samples, self)
 
-    def query(self, classifier, X_pool, n_instances=1):
+    def query(self, classifier, X_pool, n_instances=1, *, client=None):
+        """Select the ``n_instances`` pool samples with the highest scores.
+
+        Parameters
+        ----------
+        classifier : ActiveLearner, modAL ActiveLearner, classifier or Pipeline
+            The fitted model (and, for strategies that need it, the labeled set).
+        X_pool : array-like, memmap, dask array or pool object
+            Unlabeled samples.
+        n_instances : int, default=1
+            Batch size.
+        client : distributed.Client or None, default=None
+            Score a dask ``X_pool`` on this client's workers (pointwise scores only; any other
+            pool is refused: wrap it with ``dask.array.from_array``). None: the default
+            client, if dask would compute the pool with one, else this process.
+
+        Returns
+        -------
+        query_idx : ndarray of int of shape (n_instances,)
+            Distinct positions in ``X_pool``, best first (ties to the lower position).
+        scores : ndarray of shape (n_instances,)
+            Their scores.
+        """
         n_pool, n_instances = check_query_size(X_pool, n_instances)
-        client = distributed_client(X_pool) if _streams_scores(self, classifier) else None
+        view = None if classifier is None else model_view(classifier)
+        client = worker_client(self, view, X_pool, client)
         if client is not None:
-            view = None if classifier is None else model_view(classifier)
             return distributed_top_n(client, self._chunk_scorer(), view, X_pool, n_instances,
-                                     top_n, keep_labeled_set=self.needs_labeled_set)
-        scores = stream_scores(self, classifier, X_pool)
+                                     top_n, chunk_rows=pool_chunk_rows(X_pool),
+                                     keep_labeled_set=self.needs_labeled_set)
+        scores = stream_scores(self, view, X_pool)
         query_idx = top_n(scores, n_instances)
         return query_idx, scores[query_idx]
 

@@ -8,7 +8,8 @@ from sklearn.utils import check_random_state
 from .. import readouts
 from ..cluster import AUTO_FULL_MATRIX_MAX_SAMPLES, KMedoids, nearest_medoids
 from ..utils import derive_seed, iter_chunks
-from ._base import QueryStrategy, check_query_size
+from ._base import QueryStrategy, check_query_size, worker_client
+from ._distributed_batch import block_reductions
 from ._pool import chunk_rows, stream_readout
 
 #: ``method='auto'`` runs the in-memory ``'clara'`` solver up to this many pool samples and the
@@ -57,7 +58,10 @@ default='auto'
         held, ``n_samples x dim`` floats). Memory: one ``sample_size**2`` float32 matrix plus
         one chunk; time: ``n_draws * n_pool * n_instances`` distances. Unlike ``'clara'`` there
         is no refinement on the whole pool, so its loss is higher (figures in
-        docs/results/strategies_at_scale.txt).
+        docs/results/strategies_at_scale.txt). On a ``dask.array`` pool with a
+        ``dask.distributed`` client (the ``client`` keyword of the call, else the default
+        client) the assignment pass runs on the workers, which send back
+        each chunk's costs and cluster sizes only: the same picks as in one process.
     metric : str, default='euclidean'
         Dissimilarity between representations, any metric :class:`~skactive.cluster.KMedoids`
         accepts (for example ``'cosine'`` or ``'manhattan'``).
@@ -109,6 +113,12 @@ default='auto'
     (4, 500)
     """
 
+    @property
+    def runs_on_workers(self):
+        """Whether a dask pool's assignment pass may run on a cluster's workers: the
+        ``'sampled'`` solver (which ``'auto'`` picks beyond 1,000,000 samples)."""
+        return self.method in ("auto", "sampled")
+
     def __init__(self, method="auto", metric="euclidean", target="logit", sample_size="auto",
                  n_draws=5, random_state=None):
         self.method = method
@@ -155,7 +165,7 @@ default='auto'
             lambda chunk: readouts.input_gradients(view, chunk, target=self.target),
             X_pool, chunk_rows(view))
 
-    def query(self, classifier, X_pool, n_instances=1):
+    def query(self, classifier, X_pool, n_instances=1, *, client=None):
         """Select the medoids of ``n_instances`` clusters of the pool's interpretations.
 
         Parameters
@@ -163,6 +173,12 @@ default='auto'
         classifier : ActiveLearner, modAL ActiveLearner, skactive classifier or Pipeline
         X_pool : array-like
         n_instances : int, default=1
+        client : distributed.Client or None, default=None
+            Run the ``'sampled'`` solver's assignment pass over a dask ``X_pool`` on this
+            client's workers (any other pool is refused: wrap it with
+            ``dask.array.from_array``; so is a ``method`` that resolves to another solver).
+            None: the default client, if dask would compute the pool with one, else this
+            process.
 
         Returns
         -------
@@ -178,8 +194,14 @@ default='auto'
                 method = "alternate"
             else:
                 method = "clara" if n_pool <= AUTO_SAMPLED_MIN_SAMPLES else "sampled"
+        if client is not None and method != "sampled":
+            raise ValueError(
+                f"DAMI(method={self.method!r}) runs the {method!r} solver on this pool of "
+                f"{n_pool} samples, in this process; only method='sampled' runs on the "
+                "workers of a Dask cluster. Pass DAMI(method='sampled') to use the client, or "
+                "leave client unset.")
         if method == "sampled":
-            return self._sampled(classifier, X_pool, n_pool, n_instances)
+            return self._sampled(classifier, X_pool, n_pool, n_instances, client)
         representations = self.representations(classifier, X_pool)
         sample_size = self.sample_size if method == "clara" else "auto"
         km = KMedoids(n_clusters=n_instances, method=method, metric=self.metric,
@@ -188,9 +210,10 @@ default='auto'
         sizes = np.bincount(km.labels_, minlength=n_instances)
         return km.medoid_indices_.astype(np.intp), sizes
 
-    def _sampled(self, classifier, X_pool, n_pool, n_instances):
+    def _sampled(self, classifier, X_pool, n_pool, n_instances, client=None):
         """Streamed CLARA: k-medoids on seeded samples, the pool assigned chunk by chunk."""
         view = readouts.model_view(classifier)
+        client = worker_client(self, view, X_pool, client)  # refused before any draw
         rows = chunk_rows(view)
         if view.input_kind == "text":  # the mean interpretation needs the whole pool first
             pool = self.representations(view, X_pool)
@@ -218,13 +241,37 @@ default='auto'
             medoids.append(sample[km.medoid_indices_].astype(np.intp))
             centers.append(km.cluster_centers_)
             del R, km
+        if client is not None:  # each block assigned on its worker: only the sums come back
+            parts = block_reductions(client, X_pool, _block_assignment, view, self.target,
+                                     centers, self.metric, n_instances, chunk_rows=rows)
+        else:
+            parts = [assignment_costs(represent(chunk), centers, self.metric, n_instances)
+                     for _, _, chunk in iter_chunks(pool, rows, whole_blocks=False)]
         costs = np.zeros(n_draws)
         sizes = np.zeros((n_draws, n_instances), dtype=np.int64)
-        for _, _, chunk in iter_chunks(pool, rows, whole_blocks=False):
-            R = represent(chunk)
-            for d in range(n_draws):
-                labels, dist = nearest_medoids(R, centers[d], metric=self.metric)
-                costs[d] += dist.sum()
-                sizes[d] += np.bincount(labels, minlength=n_instances)
+        for chunk_costs, chunk_sizes in parts:
+            costs += chunk_costs
+            sizes += chunk_sizes
         best = int(np.argmin(costs))
         return medoids[best], sizes[best]
+
+
+def assignment_costs(R, centers, metric, n_clusters):
+    """Each draw's total dissimilarity of ``R`` to its nearest medoid, and its cluster sizes.
+
+    ``centers`` holds one medoid matrix per draw. Returns ``(costs, sizes)`` of shapes
+    ``(n_draws,)`` and ``(n_draws, n_clusters)``: one chunk's share of CLARA's comparison.
+    """
+    costs = np.zeros(len(centers))
+    sizes = np.zeros((len(centers), n_clusters), dtype=np.int64)
+    for d, medoids in enumerate(centers):
+        labels, dist = nearest_medoids(R, medoids, metric=metric)
+        costs[d] = dist.sum()
+        sizes[d] = np.bincount(labels, minlength=n_clusters)
+    return costs, sizes
+
+
+def _block_assignment(view, chunk, target, centers, metric, n_clusters):
+    """:func:`assignment_costs` of a chunk's input gradients (run on a worker)."""
+    return assignment_costs(readouts.input_gradients(view, chunk, target=target), centers,
+                            metric, n_clusters)

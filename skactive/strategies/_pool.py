@@ -5,6 +5,8 @@ The batch strategies (CoreSet, BADGE, DAMI, IBAL, IBAL-D, RALIF) read the pool w
 a dask array, a pool object) and call the readouts on one chunk at a time, in chunks of
 :func:`chunk_rows` rows: a multiple of the model's inference batch, so that the values are
 those of the whole pool. A pool smaller than one chunk is the one-chunk case of the same code.
+On a Dask cluster, CoreSet, BADGE, DAMI('sampled') and RALIF read the same chunks of a dask pool
+on the workers (:mod:`._distributed_batch`).
 """
 
 import numbers

@@ -24,7 +24,8 @@ from sklearn.utils import check_random_state
 from .. import readouts
 from ..base import softmax
 from ..utils import MEMORY_BUDGET_BYTES, iter_chunks, num_samples
-from ._base import QueryStrategy, check_query_size
+from ._base import QueryStrategy, check_query_size, worker_client
+from ._distributed_batch import WorkerBlocks, block_reductions
 from ._pool import chunk_rows, stream_readout
 
 _VARIANTS = ("reference", "expected")
@@ -350,6 +351,12 @@ class RALIF(QueryStrategy):
     O(N K D) for the influences, O(P^3) (exact) or O(iterations n_L P) (CG) for the solve, and
     O(B |candidates| D) for the diversity step.
 
+    On a ``dask.array`` pool with a ``dask.distributed`` client (the ``client`` keyword of the
+    call, else the default client) the three passes over the pool run on the workers: each
+    chunk's pool-loss gradient, each block's lowest ``n_candidates`` scores, then the
+    candidates' features come back, and the diversity step runs here. The picks are those of the
+    query in one process.
+
     Examples
     --------
     >>> from sklearn.datasets import make_classification
@@ -363,6 +370,7 @@ class RALIF(QueryStrategy):
     (5,)
     """
 
+    runs_on_workers = True
     needs_labeled_set = True
 
     def __init__(self, variant="reference", threshold=0.4, candidate_fraction=0.1,
@@ -404,11 +412,8 @@ class RALIF(QueryStrategy):
         """
         self._check_params()
         view = readouts.model_view(classifier)
-        X_labeled, _ = readouts.labeled_set(view)
         rows = chunk_rows(view)
-        labeled_features, labeled_logits = stream_readout(
-            lambda chunk: readouts.features_and_logits(view, chunk), X_labeled, rows)
-        labeled_proba = softmax(labeled_logits.astype(np.float64))
+        labeled_features, labeled_proba = self._labeled(view)
         n_pool = num_samples(X_pool)
         cache = None
 
@@ -417,9 +422,7 @@ class RALIF(QueryStrategy):
                 yield slice(0, n_pool), cache
                 return
             for start, stop, chunk in iter_chunks(X_pool, rows, whole_blocks=False):
-                positions = slice(start, stop)
-                features, logits = readouts.features_and_logits(view, chunk)
-                yield positions, (softmax(logits.astype(np.float64)), features)
+                yield slice(start, stop), _proba_and_features(view, chunk)
 
         v, pool_loss = 0.0, 0.0
         for positions, (proba, features) in pool_chunks():
@@ -431,10 +434,58 @@ class RALIF(QueryStrategy):
                         solver=self.solver)
         scores = np.empty(n_pool)
         for positions, (proba, features) in pool_chunks():
-            influence = influence_matrix(proba, features, S, len(labeled_proba))
-            scores[positions] = truncated_expectation(proba, influence, self.threshold,
-                                                      self.variant, pool_loss)
+            scores[positions] = _chunk_scores(proba, features, S, len(labeled_proba),
+                                              self.threshold, self.variant, pool_loss)
         return scores, labeled_features, (view, rows), cache
+
+    def _labeled(self, view):
+        """Features and class probabilities of the labeled set, read in chunks."""
+        X_labeled, _ = readouts.labeled_set(view)
+        labeled_features, labeled_logits = stream_readout(
+            lambda chunk: readouts.features_and_logits(view, chunk), X_labeled, chunk_rows(view))
+        return labeled_features, softmax(labeled_logits.astype(np.float64))
+
+    def _query_on_workers(self, client, view, X_pool, n_pool, n_instances):
+        """:meth:`query` on a dask pool, each block's passes on its worker.
+
+        Three passes: the blocks' pool-loss gradients (summed here), each block's lowest
+        ``n_candidates`` scores (merged here in the order of one process: score, then
+        position), and the candidates' penultimate features, for the D^2 step here.
+        """
+        self._check_params()
+        labeled_features, labeled_proba = self._labeled(view)
+        v, pool_loss = 0.0, 0.0
+        rows = chunk_rows(view)
+        for gradient, loss in block_reductions(client, X_pool, _block_loss_gradient, view,
+                                               chunk_rows=rows):
+            v, pool_loss = v + gradient, pool_loss + loss
+        S = inverse_hvp(labeled_proba, labeled_features, v, l2=self.l2, damping=self.damping,
+                        solver=self.solver)
+        n_candidates = min(n_pool, max(n_instances, math.ceil(self.candidate_fraction * n_pool)))
+        blocks = WorkerBlocks(client, X_pool, _proba_and_features, _block_lowest_scores, view,
+                              S, len(labeled_proba), self.threshold, self.variant, pool_loss,
+                              n_candidates, chunk_rows=rows)
+        try:
+            lowest = client.gather(blocks.states)
+        finally:
+            blocks.release()
+        if any(part[2] for part in lowest):
+            raise ValueError(_NAN_SCORES)
+        index = np.concatenate([part[0] for part in lowest])
+        scores = np.concatenate([part[1] for part in lowest])
+        order = np.lexsort((index, scores))[:n_candidates]  # lowest first, ties by position
+        candidates, scores = index[order], scores[order]
+        ordered = np.sort(candidates)
+        blocks = WorkerBlocks(client, X_pool, readouts.penultimate_features, _rows_among,
+                              view, ordered, chunk_rows=rows)
+        try:
+            features = np.concatenate(client.gather(blocks.states))
+        finally:
+            blocks.release()
+        features = features[np.searchsorted(ordered, candidates)]
+        chosen = _d2_after_first(features, 0, labeled_features, n_instances,
+                                 check_random_state(self.random_state))
+        return candidates[chosen], scores[chosen]
 
     def _candidate_features(self, X_pool, candidates, view, rows, cache):
         """Features of the pool rows ``candidates``, in that order (a third pass, chunked)."""
@@ -473,7 +524,7 @@ class RALIF(QueryStrategy):
         """
         return -self._scores(classifier, X_pool)[0]
 
-    def query(self, classifier, X_pool, n_instances=1):
+    def query(self, classifier, X_pool, n_instances=1, *, client=None):
         """Select a diverse batch among the samples with the best estimated influence.
 
         Parameters
@@ -482,6 +533,10 @@ class RALIF(QueryStrategy):
             Holds the fitted model and the labeled set.
         X_pool : array-like
         n_instances : int, default=1
+        client : distributed.Client or None, default=None
+            Run the per-row work of a dask ``X_pool`` on this client's workers (any other pool
+            is refused: wrap it with ``dask.array.from_array``). None: the default client, if
+            dask would compute the pool with one, else this process.
 
         Returns
         -------
@@ -490,11 +545,13 @@ class RALIF(QueryStrategy):
             The selected samples' RALIF scores (lower = larger estimated loss reduction).
         """
         n_pool, n_instances = check_query_size(X_pool, n_instances)
-        scores, labeled_features, (view, rows), cache = self._scores(classifier, X_pool)
+        view = readouts.model_view(classifier)
+        client = worker_client(self, view, X_pool, client)
+        if client is not None:
+            return self._query_on_workers(client, view, X_pool, n_pool, n_instances)
+        scores, labeled_features, (view, rows), cache = self._scores(view, X_pool)
         if np.isnan(scores).any():
-            raise ValueError(
-                "RALIF produced NaN scores; the model's outputs are not finite. Check the input "
-                "for extreme values and that the model trained without diverging.")
+            raise ValueError(_NAN_SCORES)
         n_candidates = min(n_pool, max(n_instances, math.ceil(self.candidate_fraction * n_pool)))
         order = np.lexsort((np.arange(n_pool), scores))  # lowest first, ties by position
         candidates = order[:n_candidates]
@@ -502,6 +559,42 @@ class RALIF(QueryStrategy):
         chosen = candidates[_d2_after_first(features, 0, labeled_features,
                                             n_instances, check_random_state(self.random_state))]
         return chosen, scores[chosen]
+
+
+_NAN_SCORES = ("RALIF produced NaN scores; the model's outputs are not finite. Check the input "
+               "for extreme values and that the model trained without diverging.")
+
+
+def _proba_and_features(view, chunk):
+    """Class probabilities (float64) and penultimate features of a chunk of the pool."""
+    features, logits = readouts.features_and_logits(view, chunk)
+    return softmax(logits.astype(np.float64)), features
+
+
+def _chunk_scores(proba, features, S, n_labeled, threshold, variant, pool_loss):
+    """RALIF scores of a chunk's rows (lower = larger estimated loss reduction)."""
+    influence = influence_matrix(proba, features, S, n_labeled)
+    return truncated_expectation(proba, influence, threshold, variant, pool_loss)
+
+
+def _block_loss_gradient(view, chunk):
+    """A chunk's share of the pool-loss gradient and loss (run on a worker)."""
+    return pool_loss_gradient(*_proba_and_features(view, chunk))
+
+
+def _block_lowest_scores(proba_features, offset, n_total, S, n_labeled, threshold, variant,
+                         pool_loss, n_keep):
+    """A block's ``n_keep`` lowest scores, lowest first, with their pool positions and whether
+    any score is NaN (run on a worker)."""
+    scores = _chunk_scores(*proba_features, S, n_labeled, threshold, variant, pool_loss)
+    local = np.lexsort((np.arange(len(scores)), scores))[:n_keep]
+    return local + offset, scores[local], bool(np.isnan(scores).any())
+
+
+def _rows_among(values, offset, n_total, positions):
+    """The rows of a block's ``values`` at the pool ``positions`` it holds (sorted)."""
+    lo, hi = np.searchsorted(positions, [offset, offset + len(values)])
+    return values[positions[lo:hi] - offset]
 
 
 def _is_real(value):

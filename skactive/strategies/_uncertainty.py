@@ -10,7 +10,7 @@ from sklearn.utils import check_random_state
 
 from .. import readouts
 from ..utils import is_dask_array, is_pool_object, iter_chunks, num_samples
-from ._base import ScoreBasedStrategy, check_query_size
+from ._base import ScoreBasedStrategy, check_query_size, check_runs_on_workers
 
 
 def least_confidence(proba):
@@ -176,7 +176,9 @@ def _classifier_proba(classifier, X, kwargs):
 
 def _modal_style(measure, sign):
     def strategy(classifier, X, n_instances=1, random_tie_break=False, random_state=None,
-                 **predict_proba_kwargs):
+                 client=None, **predict_proba_kwargs):
+        if client is not None:  # not a predict_proba argument: say where it can go
+            check_runs_on_workers(strategy, strategy.__name__)
         check_query_size(X, n_instances)
         # the classifier's own predict_proba, as modAL reads it (readouts may round differently)
         values = measure(_classifier_proba(classifier, X, predict_proba_kwargs))
@@ -202,6 +204,12 @@ random_tie_break : bool, default=False
     neither first nor last index). Either way the picks are modAL's.
 random_state : int, RandomState instance or None, default=None
     None uses NumPy's global random state, as modAL does.
+client : None, default=None
+    Refused unless None: this function reads the pool in this process. The strategy objects
+    (LeastConfidence, MarginSampling, EntropySampling) score a dask pool on the workers of a
+    ``dask.distributed`` client.
+**predict_proba_kwargs
+    Passed to the classifier's ``predict_proba``.
 
 Returns
 -------

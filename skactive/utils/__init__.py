@@ -16,7 +16,7 @@ from ._files import (
     FORMULA_PREFIXES, append_durably, atomic_save_figure, atomic_write_text, csv_safe_frame,
     neutralise_formula, write_csv,
 )
-from ._selection import d2_sampling, weighted_index
+from ._selection import DRAW_CELL_ROWS, cell_weighted_index, d2_sampling, weighted_index
 from ._threads import SMALL_MODULE_PARAMETERS, resolve_n_threads, torch_threads
 from ._validation import check_int, check_positive, derive_seed, validate_data
 
@@ -45,6 +45,8 @@ __all__ = [
     "block_rows",
     "budget_rows",
     "nearest_sq_distances",
+    "DRAW_CELL_ROWS",
+    "cell_weighted_index",
     "d2_sampling",
     "weighted_index",
     "FORMULA_PREFIXES",

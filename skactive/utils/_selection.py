@@ -30,15 +30,17 @@ import numpy as np
 from sklearn.utils import check_array, check_random_state
 from threadpoolctl import threadpool_limits
 
-__all__ = ["d2_sampling", "weighted_index"]
+__all__ = ["DRAW_CELL_ROWS", "cell_weighted_index", "d2_sampling", "weighted_index"]
 
 from ._distances import DISTANCE_BLOCK_ELEMENTS, nearest_sq_distances
 
 #: Default number of pool x reference distances computed at once.
 DEFAULT_CHUNK_SIZE = DISTANCE_BLOCK_ELEMENTS
 
-# block length of the two-level cumulative sums of weighted_index
-_DRAW_BLOCK = 1024
+#: Positions per cell of :func:`weighted_index`'s two-level cumulative sums.
+DRAW_CELL_ROWS = 1024
+# what weighted_index reads (the tests shrink it to exercise many cells)
+_DRAW_BLOCK = DRAW_CELL_ROWS
 
 # inputs up to this many entries get a float64 working copy (64 MiB)
 _F64_COPY_MAX_ELEMENTS = 2**23
@@ -164,24 +166,62 @@ def weighted_index(weights, picked, u):
     >>> weighted_index(np.array([0.0, 1.0, 3.0]), np.array([True, False, False]), 0.5)
     2
     """
-    n = len(weights)
-    starts = np.arange(0, n, _DRAW_BLOCK)
-    block_cum = np.cumsum(np.add.reduceat(weights, starts))
+    cell = _DRAW_BLOCK
+    return cell_weighted_index(np.add.reduceat(weights, np.arange(0, len(weights), cell)),
+                               lambda b: weights[b * cell:(b + 1) * cell],
+                               lambda: np.flatnonzero(~picked), u, cell)
+
+
+def cell_weighted_index(cell_sums, cell_weights, unpicked, u, cell_rows=DRAW_CELL_ROWS):
+    """:func:`weighted_index` from the sums of its cells, reading the weights of one cell only.
+
+    The draw of ``weighted_index(weights, picked, u)`` where the weights are held elsewhere
+    (on the workers of a cluster, say): ``cell_sums[b]`` is
+    ``np.add.reduceat(weights, np.arange(0, n, cell_rows))[b]``, ``cell_weights(b)`` returns
+    ``weights[b * cell_rows:(b + 1) * cell_rows]`` and ``unpicked()`` the unpicked positions
+    (called only when every weight is 0). Given the same cell sums the index is the same.
+
+    Parameters
+    ----------
+    cell_sums : ndarray of shape (n_cells,), float64
+    cell_weights : callable
+        ``cell_weights(b)``: the weights of cell ``b``, float64.
+    unpicked : callable
+        ``unpicked()``: the unpicked positions, sorted.
+    u : float
+        A uniform draw in [0, 1).
+    cell_rows : int, default=DRAW_CELL_ROWS
+        Positions per cell.
+
+    Returns
+    -------
+    int
+        The drawn position.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.utils import cell_weighted_index, weighted_index
+    >>> weights, picked = np.array([0.0, 1.0, 3.0, 2.0, 0.5]), np.zeros(5, bool)
+    >>> sums = np.add.reduceat(weights, [0, 2, 4])     # cells of 2 positions
+    >>> cell_weighted_index(sums, lambda b: weights[2 * b:2 * b + 2], None, 0.5, cell_rows=2)
+    2
+    """
+    block_cum = np.cumsum(cell_sums)
     total = block_cum[-1]
     if not total > 0:
-        free = np.flatnonzero(~picked)
+        free = unpicked()
         return int(free[min(int(u * len(free)), len(free) - 1)])
     target = u * total
     b = int(np.searchsorted(block_cum, target, side="right"))
     if b >= len(block_cum):  # u * total rounded up to total
         b = int(np.flatnonzero(np.diff(block_cum, prepend=0.0) > 0)[-1])
-    lo = b * _DRAW_BLOCK
-    w = weights[lo:lo + _DRAW_BLOCK]
+    w = cell_weights(b)
     before = block_cum[b - 1] if b else 0.0
     i = int(np.searchsorted(np.cumsum(w) + before, target, side="right"))
     if i >= len(w) or w[i] == 0:  # round-off at the block's upper end
         i = int(np.flatnonzero(w > 0)[-1])
-    return lo + i
+    return b * cell_rows + i
 
 
 # --------------------------------------------------------------------------
