@@ -4,8 +4,9 @@ Text networks expose ``embed(tokens)`` and ``forward_from_embeddings(E, mask)``,
 with respect to each word's vector e_ij come from one backward pass per slice of the pool (per
 class but one for EGL-word): in eval mode the sentences of a slice do not interact, so the
 gradient of a summed score holds every sentence's own gradient. Every slice holds sentences of
-one length, so it carries no padding at all (see :func:`_equal_length_batches`); padded positions
-of the returned arrays have zero gradient and are left out of every mean, max and argmax.
+one length, so it carries no padding at all (``_equal_length_batches`` says why); padded
+positions of the returned arrays have zero gradient and are left out of every mean, max and
+argmax.
 """
 
 import numpy as np
@@ -33,8 +34,8 @@ def _equal_length_batches(estimator, X, rows):
     The gradient readouts slice the pool this way rather than by the classifier's length-sorted
     inference batches: a padded slice makes the BiLSTM's packed sequence shrink along the way,
     which sends torch's CPU LSTM to its step-by-step kernel, whose backward zero-fills a
-    gradient of the whole packed input at every step (quadratic in the length, half of the
-    backward's time on MR). With one length per slice the fused (oneDNN) kernel runs forward
+    gradient of the whole packed input at every step (quadratic in the length, nearly half
+    of the backward's time on MR). With one length per slice the fused (oneDNN) kernel runs forward
     and backward; the CNN gains the padding's share. Sentences of one length keep their pool
     order, so results do not depend on the slicing.
     """
@@ -123,9 +124,9 @@ def word_interpretations(classifier, X, *, target="logit", batch_size=None):
     Runs in two passes over the pool (I_bar first, then d_i), one backward pass per slice of
     sentences: pass 2 reuses pass 1's gradients (one vector per real word, no padding) while
     they fit in 256 MB of float32 values and recomputes the rest, so memory stays bounded
-    whatever the pool's size. A
-    sentence without any known word (an empty text or only unknown words) is represented by
-    the gradient at one of its unknown-word positions (an empty text has exactly one).
+    whatever the pool's size. A sentence without any known word (an empty text or only unknown
+    words) is represented by the gradient at one of its unknown-word positions (an empty text
+    has exactly one).
 
     Parameters
     ----------
@@ -166,23 +167,25 @@ def word_interpretations(classifier, X, *, target="logit", batch_size=None):
     # padding, so the pool's words times dim values): pass 2 recomputes only the rest
     kept, room = [], PER_SAMPLE_GRADIENT_BUDGET
     with estimator.threads():
-        for idx, tokens in _equal_length_batches(estimator, X, rows):  # pass 1: I_bar
+        for _, tokens in _equal_length_batches(estimator, X, rows):  # pass 1: I_bar
             grad, mask = _interpretations(module, tokens, target)
             n_words = mask.sum(dim=1, keepdim=True).to(torch.float64)
             total += (grad.sum(dim=1).to(torch.float64) / n_words).sum(dim=0).cpu()
             room -= grad.numel()
-            kept.append((idx, tokens, (grad, mask) if room >= 0 else None))
+            kept.append((grad, mask) if room >= 0 else None)
+            del grad, mask
         mean = (total / len(X)).to(torch.float32).to(estimator.device)
         representations = np.empty((len(X), dim), dtype=np.float32)
         positions = np.empty(len(X), dtype=np.int64)
-        while kept:  # pass 2: d_i and r_i
-            idx, tokens, done = kept.pop(0)
+        # pass 2 (d_i and r_i) on the very same slices
+        for i, (idx, tokens) in enumerate(_equal_length_batches(estimator, X, rows)):
+            done, kept[i] = kept[i], None
             grad, mask = done if done is not None else _interpretations(module, tokens, target)
             distance = (grad - mean).square().sum(dim=2).masked_fill(~mask, -torch.inf)
             best = distance.argmax(dim=1)
             representations[idx] = grad[torch.arange(len(best)), best].cpu().numpy()
             positions[idx] = best.cpu().numpy()
-            del grad, done
+            del grad, mask, done
     return representations, positions
 
 
