@@ -166,24 +166,81 @@ def test_word_interpretations_proba_target(clf):
         readouts.word_interpretations(clf, POOL, target="loss")
 
 
-def test_expected_word_gradient_norms_match_brute_force(clf):
-    scores = readouts.expected_word_gradient_norms(clf, POOL)
+def brute_force_egl_word(clf, texts):
+    """EGL-word one sentence at a time: every label's cross-entropy gradient, plain autograd."""
     module = float64_module(clf)
     expected = []
-    for text in POOL:
+    for text in texts:
         tokens = tokens_of(clf, text)
         E = module.embed(tokens).detach().requires_grad_(True)
         z = module.forward_from_embeddings(E, tokens != PAD_ID)
         p = torch.softmax(z, 1)[0].detach()
         per_word = 0
-        for y in range(2):
+        for y in range(len(clf.classes_)):
             loss = torch.nn.functional.cross_entropy(z, torch.tensor([y]))
             (g,) = torch.autograd.grad(loss, E, retain_graph=True)
             per_word = per_word + p[y] * g[0].norm(dim=1)
         expected.append(float(per_word.max()))
-    np.testing.assert_allclose(scores, expected, rtol=1e-4, atol=1e-7)
+    return np.array(expected)
+
+
+def test_expected_word_gradient_norms_match_brute_force(clf):
+    scores = readouts.expected_word_gradient_norms(clf, POOL)
+    np.testing.assert_allclose(scores, brute_force_egl_word(clf, POOL), rtol=1e-4, atol=1e-7)
     np.testing.assert_allclose(readouts.expected_word_gradient_norms(clf, POOL, batch_size=2),
                                scores, rtol=1e-5)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_expected_word_gradient_norms_three_classes(kind):
+    """K - 1 backward passes (differences to class 0) give every one of K labels' gradients."""
+    y3 = np.where(np.char.find(X.astype(str), "film") >= 0, 2, Y)
+    model = tiny(kind).fit(X, y3)
+    assert len(model.classes_) == 3
+    scores = readouts.expected_word_gradient_norms(model, POOL)
+    np.testing.assert_allclose(scores, brute_force_egl_word(model, POOL), rtol=1e-4, atol=1e-7)
+
+
+def test_word_interpretations_match_plain_autograd(clf):
+    """DAMI's Eq. 3-6 sentence by sentence with plain autograd, no padding anywhere."""
+    module = clf.inference_module()
+    per_word = []
+    for text in POOL:
+        tokens = tokens_of(clf, text)
+        E = module.embed(tokens).detach().requires_grad_(True)
+        z = module.forward_from_embeddings(E, tokens != PAD_ID)[0]
+        (g,) = torch.autograd.grad(z[z.argmax()], E)
+        per_word.append(g[0].numpy().astype(np.float64))
+    mean = np.mean([g.mean(0) for g in per_word], axis=0)
+    d_ref = np.array([int(((g - mean) ** 2).sum(1).argmax()) for g in per_word])
+    r_ref = np.array([g[j] for g, j in zip(per_word, d_ref)])
+    r, d = readouts.word_interpretations(clf, POOL)
+    np.testing.assert_array_equal(d, d_ref)
+    np.testing.assert_allclose(r, r_ref, rtol=1e-5, atol=1e-6)
+
+
+def test_word_interpretations_reuse_the_first_pass_within_the_budget(clf, monkeypatch):
+    """Pass 2 recomputes only what pass 1 could not keep; the results do not change."""
+    module = clf.inference_module()
+    calls = []
+    forward = module.forward_from_embeddings
+
+    def counted(E, mask):
+        calls.append(bool(mask.all()))
+        return forward(E, mask)
+
+    monkeypatch.setattr(module, "forward_from_embeddings", counted)
+    r, d = readouts.word_interpretations(clf, POOL, batch_size=3)
+    n_slices = len(calls)
+    assert all(calls)  # every slice holds sentences of one length: no padding
+    budget = readouts.word_interpretations.__globals__
+    for values, recomputed in ((0, n_slices), (10 ** 9, 0)):
+        calls.clear()
+        monkeypatch.setitem(budget, "PER_SAMPLE_GRADIENT_BUDGET", values)
+        r_b, d_b = readouts.word_interpretations(clf, POOL, batch_size=3)
+        assert len(calls) == n_slices + recomputed
+        np.testing.assert_array_equal(d_b, d)
+        np.testing.assert_array_equal(r_b, r)
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -13,8 +13,9 @@ class EGLWord(ScoreBasedStrategy):
         EGL-word(x) = max_j sum_y p(y|x) * ||grad_{e_j} CE(x, y)||_2,
 
     and queries the ``n_instances`` highest. The gradients come from
-    :func:`skactive.readouts.expected_word_gradient_norms` (one backward pass per class and
-    slice of the pool); padding never counts. Deterministic: ties go to the lower pool index.
+    :func:`skactive.readouts.expected_word_gradient_norms` (one backward pass per class but
+    the first, and slice of the pool); padding never counts. Deterministic: ties go to the
+    lower pool index.
 
     Needs :class:`~skactive.TextCNNClassifier` or :class:`~skactive.BiLSTMClassifier` (or a
     learner or Pipeline ending in one).
