@@ -58,11 +58,12 @@ def _complete_pairs(results):
 
 
 def _baselines(path):
-    """``{(dataset, model): {fraction: (mean, std)}}`` from compare_models' output."""
+    """``{(dataset, model): {fraction: (mean, std)}}`` from compare_models' output: its first
+    table (the baselines), not the tuning runs that may follow it."""
     if path is None:
         return {}
     out = {}
-    for line in Path(path).read_text().splitlines():
+    for line in Path(path).read_text().split("\n\n")[0].splitlines():
         cells = [c.strip() for c in line.split("|")]
         if len(cells) != 7 or cells[0] == "dataset":
             continue
