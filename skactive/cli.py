@@ -650,7 +650,8 @@ def cmd_label(args):
                     f"no text, so {flag} does not apply; leave it out. Every row is "
                     "unlabeled (rows that have labels go in a Parquet file with a --target "
                     "column)")
-        if not args.classes:
+        if not args.classes and not os.path.exists(os.path.join(args.out, "settings.json")):
+            # a resumed session remembers its classes
             raise UsageError(f"{args.file} is a .npy array, which holds no labels: name the "
                              "labels to offer with --classes a,b (at least two)")
     if not args.text and not args.target and not npy:

@@ -427,3 +427,7 @@ def test_label_command_on_a_npy_pool_says_where_export_goes(tmp_path, capsys, mo
     assert "0 labeled and 240 to go" in out
     assert f"row,label to {tmp_path / 's' / 'export' / 'pool_labels.csv'}" in out
     assert served and served[0]["unlabeled"] == 240
+    # resumed: the session folder remembers the classes
+    assert main(["label", str(tmp_path / "pool.npy"), "--port", "0", "--out",
+                 str(tmp_path / "s")]) == 0
+    assert len(served) == 2 and served[1]["class_balance"] == {"neg": 0, "pos": 0}

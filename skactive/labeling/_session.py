@@ -539,8 +539,8 @@ class LabelingSession:
         return record
 
     def _prefetch(self, positions):
-        """Read a Parquet or .npy file's cells of the batch here, in the training thread, so that the
-        page's next request finds them in memory instead of reading their row groups."""
+        """Read a Parquet or .npy file's cells of the batch here, in the training thread, so
+        that the page's next request finds them in memory instead of reading the file."""
         if isinstance(self._rows, PoolRows):
             self._rows.rows_for_display(positions)
 
@@ -697,8 +697,9 @@ class LabelingSession:
 
         Both go to ``out/export/``: the file under its own name (columns, separator and
         every other cell as they were; for a ``.npy`` array, which cannot hold labels,
-        ``STEM_labels.csv``: a table ``row,label`` of the answers by row number), the model (fitted from scratch on every label, with
-        the session's seed) with :func:`skactive.io.dump` as ``model``.
+        ``STEM_labels.csv``: a table ``row,label`` of the answers by row number), the model
+        (fitted from scratch on every label, with the session's seed) with
+        :func:`skactive.io.dump` as ``model``.
 
         Returns
         -------
