@@ -195,10 +195,10 @@ class LabelingSession:
     sep, encoding : str
         CSV/TSV and sentence files only.
     chunk_rows : int, default=None
-        Parquet and ``.npy`` only: rows scored at a time when a strategy streams the file (65,536 by
-        default; above 8,192, rounded down to a multiple of it). A strategy that does not
-        stream (``streams_pool`` false, such as ``'auto'``) reads the unlabeled rows whole,
-        which is refused beyond :data:`skactive.utils.MEMORY_BUDGET_BYTES` of float64
+        Parquet and ``.npy`` only: rows scored at a time when a strategy streams the file
+        (65,536 by default; above 8,192, rounded down to a multiple of it). A strategy that
+        does not stream (``streams_pool`` false, such as ``'auto'``) reads the unlabeled rows
+        whole, which is refused beyond :data:`skactive.utils.MEMORY_BUDGET_BYTES` of float64
         features.
 
     Notes
