@@ -419,8 +419,12 @@ def test_label_command_on_a_npy_pool_says_where_export_goes(tmp_path, capsys, mo
     pytest.importorskip("uvicorn", reason="the 'label' extra (uvicorn) is not installed")
     _write_npy(tmp_path)
     served = []
-    monkeypatch.setattr("skactive.labeling.serve",
-                        lambda session, sock, token: served.append(session.status()))
+
+    def serve(session, sock, token):  # instead of serving the page: what it would serve
+        served.append(session.status())
+        sock.close()
+
+    monkeypatch.setattr("skactive.labeling.serve", serve)
     assert main(["label", str(tmp_path / "pool.npy"), "--classes", "neg,pos", "--port", "0",
                  "--out", str(tmp_path / "s")]) == 0
     out = capsys.readouterr().out
