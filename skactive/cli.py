@@ -162,6 +162,7 @@ examples:
   skactive label loans.csv --target paid --classes yes,no --id loan_id --out loans-session
   skactive label reviews.txt --text --classes pos,neg --out reviews-session --port 8800
   skactive label events.parquet --target kind --strategy entropy --out events-session
+  skactive label pool.npy --classes cat,dog --strategy entropy --out pool-session
 
 FILE is a CSV/TSV table whose --target column is empty in the rows not labeled yet (or, with
 --text, sentences, one per line, optionally as 'label<TAB>sentence'). It prints an address
@@ -179,8 +180,13 @@ are read by position, and a strategy that streams (entropy, margin, least-confid
 bald, ibal, random, mixture) scores it --chunk-rows rows at a time. The default (auto) and
 the other set strategies read the unlabeled rows whole, which is refused beyond a memory
 budget. Export rewrites the file row group by row group into DIR/export/FILE with the labels
-filled in. A .npy array has no label column: write the rows as Parquet. Needs pyarrow:
-pip install 'skactive[parquet]'.
+filled in. Needs pyarrow: pip install 'skactive[parquet]'.
+
+A .npy array (np.save of a 2-D numeric array) is a pool with every label blank: give
+--classes (no --target), it is memory-mapped and streamed as a Parquet file is, its columns
+are shown as x0, x1, ..., and export writes the answers as DIR/export/STEM_labels.csv (columns
+row,label; the array is left as it is). Rows that already have labels: write them as Parquet
+with a --target column.
 """
 
 REPORT_EPILOG = """\
@@ -316,8 +322,8 @@ def build_parser():
                            "rows a model chose, retrains as you answer, and never loses an "
                            "answer.", epilog=LABEL_EPILOG,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    label.add_argument("file", metavar="FILE", help="the table (CSV/TSV or Parquet) or "
-                       "sentence file to label")
+    label.add_argument("file", metavar="FILE", help="the table (CSV/TSV or Parquet), "
+                       ".npy array or sentence file to label")
     label.add_argument("--target", metavar="COLUMN", help="the label column, blank where not "
                        "labeled yet")
     label.add_argument("--text", action="store_true", help="FILE holds sentences")
@@ -348,8 +354,8 @@ def build_parser():
     label.add_argument("--sep", default=None, help="field separator (default: guessed)")
     label.add_argument("--encoding", default="utf-8", help="text encoding (default: utf-8)")
     label.add_argument("--chunk-rows", type=_positive_int, default=None, metavar="N",
-                       help="rows of a Parquet FILE scored at a time by a streaming strategy "
-                       "(default: 65536)")
+                       help="rows of a Parquet or .npy FILE scored at a time by a streaming "
+                       "strategy (default: 65536)")
 
     sub.add_parser("strategies", help="list the query strategies",
                    description="List the query strategy names and whether this installation "
@@ -634,18 +640,30 @@ def cmd_label(args):
     if args.text and args.target:
         raise UsageError("--target is for tables; with --text, labels are written as "
                          "'label<TAB>sentence' lines")
-    if not args.text and not args.target:
+    npy = str(args.file).lower().endswith(".npy")
+    if npy:
+        for flag, value in (("--target", args.target), ("--text", args.text),
+                            ("--id", args.id_column), ("--sep", args.sep)):
+            if value:
+                raise UsageError(
+                    f"{args.file} is a .npy array: numbers only, no label or id column and "
+                    f"no text, so {flag} does not apply; leave it out. Every row is "
+                    "unlabeled (rows that have labels go in a Parquet file with a --target "
+                    "column)")
+        if not args.classes and not os.path.exists(os.path.join(args.out, "settings.json")):
+            # a resumed session remembers its classes
+            raise UsageError(f"{args.file} is a .npy array, which holds no labels: name the "
+                             "labels to offer with --classes a,b (at least two)")
+    if not args.text and not args.target and not npy:
         raise UsageError("give --target COLUMN (the label column, blank where not labeled "
                          "yet), or --text for a sentence file")
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, got {args.port}")
     from .datasets import is_pool_file
 
-    if is_pool_file(args.file):
-        if str(args.file).lower().endswith(".npy"):
-            raise UsageError(f"{args.file} is a .npy array, which has no label column: give "
-                             "the rows to label as a Parquet file with the --target column "
-                             "(null where not labeled yet), or as a CSV/TSV table")
+    if npy:
+        pass  # no reader to install: numpy memory-maps it
+    elif is_pool_file(args.file):
         if args.text:
             raise UsageError(f"--text reads a file of sentences; {args.file} is a Parquet "
                              "table (give its label column with --target)")
@@ -658,7 +676,7 @@ def cmd_label(args):
                              "install 'skactive[parquet]' (or give the rows as a CSV/TSV "
                              "table)") from None
     elif args.chunk_rows:
-        raise UsageError("--chunk-rows goes with a Parquet FILE")
+        raise UsageError("--chunk-rows goes with a Parquet or .npy FILE")
     from .labeling import LabelingSession, bind, serve
 
     session = LabelingSession(
@@ -674,6 +692,11 @@ def cmd_label(args):
         status = session.status()
         print(f"skactive label: {args.file}, {status['labeled_total']} labeled and "
               f"{status['unlabeled']} to go; answers saved in {args.out}", flush=True)
+        if npy:
+            stem = os.path.splitext(os.path.basename(args.file))[0]
+            print("export (e on the page) writes the answers as row,label to "
+                  f"{os.path.join(args.out, 'export', stem + '_labels.csv')}; {args.file} "
+                  "is left as it is", flush=True)
         print(f"open http://{host}:{port}/?token={token}", flush=True)
         print("stop with Ctrl-C; run the same command again to resume", flush=True)
         serve(session, sock, token)

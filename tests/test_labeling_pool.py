@@ -1,4 +1,5 @@
-"""A labeling session on a Parquet file: read by row group and chunk, same picks as the CSV."""
+"""A labeling session on a Parquet file or a .npy array: read by row group and chunk, never
+whole; the same picks as the same rows given as a CSV (or, for an array, as Parquet)."""
 
 import json
 
@@ -175,16 +176,16 @@ def test_bad_input_is_refused_in_the_users_words(tmp_path, capsys):
     assert "no target column 'nope'; its columns are ['id', 'count'" in cli(
         parquet, "--target", "nope")
     assert "no id column 'key'" in cli(parquet, "--target", "y", "--id", "key")
-    assert "has no label column" in cli(tmp_path / "rows.npy", "--target", "y")
+    assert "--target does not apply" in cli(tmp_path / "rows.npy", "--target", "y")
     assert "not a readable Parquet file" in cli(tmp_path / "fake.parquet", "--target", "y")
     assert "--text reads a file of sentences" in cli(parquet, "--text")
     assert "--sep goes with a CSV/TSV table" in cli(parquet, "--target", "y", "--sep", ";")
-    assert "--chunk-rows goes with a Parquet FILE" in cli(tmp_path / "rows.csv", "--target",
+    assert "--chunk-rows goes with a Parquet or .npy FILE" in cli(tmp_path / "rows.csv", "--target",
                                                           "y", "--chunk-rows", "10")
     # in Python, in its parameters' words; a session that fails to open writes nothing
     for path, params, message in [
             (parquet, {"target": "nope"}, "no target column 'nope'"),
-            (tmp_path / "rows.npy", {}, "has no label column"),
+            (tmp_path / "rows.npy", {}, "target does not apply"),
             (parquet, {"text": True, "target": None}, "text=True"),
             (tmp_path / "rows.csv", {"chunk_rows": 8}, "chunk_rows goes with a Parquet"),
             (parquet, {"chunk_rows": 0}, "chunk_rows must be a positive integer")]:
@@ -267,3 +268,170 @@ def test_an_interrupt_while_scoring_the_file_reaches_the_caller(tmp_path, monkey
     assert [r["op"] for r in log] == ["batch"] + ["label"] * 5  # no batch of the cut model
     with _session(tmp_path / "rows.parquet", tmp_path / "s") as session:  # lock released
         assert len(session.answers()) == 5 and session.next_batch()["version"] == 2
+
+
+def _write_npy(folder, n=240, seed=0):
+    """The same unlabeled rows as ``pool.npy`` and as ``pool.parquet`` (columns x0, x1, x2 and
+    an all-null label column ``y``); the truth by row number."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 3)).astype(np.float32)
+    np.save(folder / "pool.npy", X)
+    frame = pd.DataFrame(X, columns=["x0", "x1", "x2"]).assign(y=None)  # a null-typed column
+    frame.to_parquet(folder / "pool.parquet", row_group_size=37)
+    return X, np.where(X[:, 0] + 0.5 * X[:, 1] > 0, "pos", "neg")
+
+
+def _npy_session(path, out, **params):
+    params = {"target": None, "id_column": None, "classes": ["neg", "pos"], **params}
+    return _session(path, out, **params)
+
+
+def test_npy_session_resumes_exports_and_picks_as_the_parquet_session(tmp_path):
+    X, truth = _write_npy(tmp_path)
+    pq_picks = []
+    with _npy_session(tmp_path / "pool.parquet", tmp_path / "pq", target="y",
+                      chunk_rows=16) as session:
+        for _ in range(4):
+            _answer(session, truth, pq_picks)
+        pq_status = session.status()
+    picks = []
+    with _npy_session(tmp_path / "pool.npy", tmp_path / "npy", chunk_rows=16) as session:
+        assert session.status()["unlabeled"] == 240  # every row of the array
+        batch = session.next_batch()
+        assert batch["columns"] == ["x0", "x1", "x2"]
+        row = batch["rows"][0]  # the page shows the array's values, float32 as written
+        assert row["key"] == str(row["row"])
+        assert row["cells"] == {f"x{j}": str(X[row["row"], j]) for j in range(3)}
+        for _ in range(2):
+            _answer(session, truth, picks)
+        _answer(session, truth, picks, limit=2)  # stopped in the middle of a batch
+        given = session.answers()
+    assert len(given) == 12
+    # resumed without classes: the session folder keeps them
+    with _npy_session(tmp_path / "pool.npy", tmp_path / "npy", chunk_rows=16,
+                      classes=None) as session:
+        assert session.answers() == given  # every answer kept
+        rest = session.next_batch()["rows"]
+        assert [r["row"] for r in rest] == [row for row, _ in picks[-1][2:]]
+        for row in rest:
+            session.label(row["key"], truth[row["row"]])
+        _answer(session, truth, picks)
+        assert session.status() == {**pq_status, "training": False}
+        session.undo()  # the last answer taken back: not exported
+        answers = session.answers()
+        paths = session.export(model=False)
+    assert picks == pq_picks  # the same rows, in the same order, with the same predictions
+    assert [p[1] for batch in picks for p in batch if p[1] is not None]  # models did choose
+    assert paths["data"] == str(tmp_path / "npy" / "export" / "pool_labels.csv")
+    exported = pd.read_csv(paths["data"], dtype={"label": str})
+    rows = sorted(int(k) for k in answers)
+    assert exported.columns.tolist() == ["row", "label"] and len(rows) == 19
+    assert exported["row"].tolist() == rows
+    assert exported["label"].tolist() == [truth[r] for r in rows]
+    np.testing.assert_array_equal(np.load(tmp_path / "pool.npy"), X)  # the array untouched
+
+
+def test_npy_pool_is_memory_mapped_and_streamed_a_chunk_at_a_time(tmp_path, monkeypatch):
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(3000, 4)).astype(np.float32)
+    np.save(tmp_path / "pool.npy", X)
+    truth = np.where(X[:, 0] > 0, "pos", "neg")
+    loads, framed = [], []
+    load, frame = np.load, PoolView._frame
+
+    def spy_load(*args, **kwargs):
+        loads.append(kwargs.get("mmap_mode"))
+        return load(*args, **kwargs)
+
+    def spy_frame(self, values, sources):
+        framed.append(len(values))
+        return frame(self, values, sources)
+
+    monkeypatch.setattr(np, "load", spy_load)
+    monkeypatch.setattr(PoolView, "_frame", spy_frame)
+    with _npy_session(tmp_path / "pool.npy", tmp_path / "s", chunk_rows=128,
+                      stop_set_size=50) as session:
+        picks = []
+        for _ in range(3):
+            _answer(session, truth, picks)
+        assert session.next_batch()["version"] == 3
+    assert loads and set(loads) == {"r"}  # opened as a memory map only
+    # each model scored every unlabeled row 128 at a time; nothing read the array whole
+    assert max(framed) == 128
+    assert sum(n for n in framed if n == 128) >= 3 * ((3000 - 15) // 128 * 128)
+
+
+def test_npy_pool_bad_input_is_refused_in_the_users_words(tmp_path, capsys, monkeypatch):
+    _write_npy(tmp_path)
+    npy = tmp_path / "pool.npy"
+    np.save(tmp_path / "flat.npy", np.zeros(5, dtype=np.float32))
+    np.save(tmp_path / "cube.npy", np.zeros((2, 3, 4), dtype=np.float32))
+    np.save(tmp_path / "objects.npy", np.array([["a", 1]], dtype=object))
+    np.save(tmp_path / "words.npy", np.array([["a", "b"]]))
+    pd.DataFrame({"a": [1.0], "y": [""]}).to_csv(tmp_path / "rows.csv", index=False)
+
+    def cli(*args):
+        assert main(["label", *map(str, args), "--out", str(tmp_path / "cli")]) == 2
+        return capsys.readouterr().err
+
+    assert "holds no labels: name the labels to offer with --classes a,b" in cli(npy)
+    assert "--target does not apply" in cli(npy, "--target", "y", "--classes", "a,b")
+    assert "--id does not apply" in cli(npy, "--id", "x0", "--classes", "a,b")
+    assert "shape (5,); a pool is 2-D" in cli(tmp_path / "flat.npy", "--classes", "a,b")
+    assert "shape (2, 3, 4); a pool is 2-D" in cli(tmp_path / "cube.npy", "--classes", "a,b")
+    assert "cannot be memory-mapped as a numeric array" in cli(tmp_path / "objects.npy",
+                                                               "--classes", "a,b")
+    assert "holds <U1 values; a pool holds numbers only" in cli(tmp_path / "words.npy",
+                                                                "--classes", "a,b")
+    assert "--chunk-rows goes with a Parquet or .npy FILE" in cli(
+        tmp_path / "rows.csv", "--target", "y", "--chunk-rows", "10")
+    assert "--chunk-rows: expected a positive integer, got '0'" in cli(
+        npy, "--classes", "a,b", "--chunk-rows", "0")
+    assert not (tmp_path / "cli").exists() or not (tmp_path / "cli" / "answers.jsonl").exists()
+    # in Python, in its parameters' words; a session that fails to open writes nothing
+    for path, params, message in [
+            (npy, {"classes": None}, r"holds no labels.*classes=\[\.\.\.\]"),
+            (npy, {"classes": ["only"]}, r"at least two, not only \['only'\]"),
+            (npy, {"target": "y"}, "target does not apply"),
+            (npy, {"sep": ";"}, "sep does not apply"),
+            (tmp_path / "flat.npy", {}, "a pool is 2-D"),
+            (tmp_path / "cube.npy", {}, "a pool is 2-D"),
+            (tmp_path / "objects.npy", {}, "cannot be memory-mapped"),
+            (tmp_path / "words.npy", {}, "a pool holds numbers only"),
+            (tmp_path / "rows.csv", {"target": "y", "chunk_rows": 8},
+             "chunk_rows goes with a Parquet or .npy file"),
+            (npy, {"chunk_rows": 0}, "chunk_rows must be a positive integer")]:
+        with pytest.raises(ValueError, match=message):
+            _npy_session(path, tmp_path / "py", **params).open()
+        assert not (tmp_path / "py" / "answers.jsonl").exists()
+        assert not (tmp_path / "py" / "settings.json").exists()
+    # a set strategy reads the unlabeled rows whole: refused beyond the memory budget
+    monkeypatch.setattr("skactive.labeling._query.MEMORY_BUDGET_BYTES", 1000)
+    with pytest.raises(ValueError, match=r"needs the whole pool in memory.*240 rows x 3 "):
+        _npy_session(npy, tmp_path / "py", strategy="coreset").open()
+    assert "--strategy coreset needs the whole pool" in cli(npy, "--classes", "a,b",
+                                                            "--strategy", "coreset")
+    assert not (tmp_path / "py" / "settings.json").exists()
+
+
+def test_label_command_on_a_npy_pool_says_where_export_goes(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("starlette", reason="the 'label' extra (starlette) is not installed")
+    pytest.importorskip("uvicorn", reason="the 'label' extra (uvicorn) is not installed")
+    _write_npy(tmp_path)
+    served = []
+
+    def serve(session, sock, token):  # instead of serving the page: what it would serve
+        served.append(session.status())
+        sock.close()
+
+    monkeypatch.setattr("skactive.labeling.serve", serve)
+    assert main(["label", str(tmp_path / "pool.npy"), "--classes", "neg,pos", "--port", "0",
+                 "--out", str(tmp_path / "s")]) == 0
+    out = capsys.readouterr().out
+    assert "0 labeled and 240 to go" in out
+    assert f"row,label to {tmp_path / 's' / 'export' / 'pool_labels.csv'}" in out
+    assert served and served[0]["unlabeled"] == 240
+    # resumed: the session folder remembers the classes
+    assert main(["label", str(tmp_path / "pool.npy"), "--port", "0", "--out",
+                 str(tmp_path / "s")]) == 0
+    assert len(served) == 2 and served[1]["class_balance"] == {"neg": 0, "pos": 0}

@@ -9,59 +9,16 @@ row number in the file (``'0'``, ``'1'``, ...).
 """
 
 import os
-import threading
 import warnings
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from ..datasets import DataNotice, ParquetPool, PoolView
-from ._rows import _sort_classes
-
-#: Rows read by position (labeled rows, the stop set, rows shown) kept in memory so that the
-#: next fit does not read their row groups again; beyond it rows are read each time.
-CACHED_ROWS = 200_000
+from ._pool_rows import PoolRows
 
 #: Rows of the label column converted at a time when the file is opened.
 LABEL_CHUNK_ROWS = 1 << 20
-
-
-class _RowNumberKeys:
-    """The keys of a file's rows, ``str(row number)``, computed on demand (no array of n)."""
-
-    def __init__(self, n):
-        self.n = n
-
-    def __len__(self):
-        return self.n
-
-    def __getitem__(self, positions):
-        positions = np.asarray(positions, dtype=np.int64)
-        return np.array([str(p) for p in positions.ravel()], dtype=object)
-
-
-class _RowNumberIndex:
-    """``key -> position`` for row-number keys, as a dict would answer it."""
-
-    def __init__(self, n):
-        self.n = n
-
-    def get(self, key, default=None):
-        key = str(key)
-        if not key.isdigit() or (len(key) > 1 and key[0] == "0"):
-            return default  # '007', '-1', '1.0' name no row
-        position = int(key)
-        return position if position < self.n else default
-
-    def __contains__(self, key):
-        return self.get(key) is not None
-
-    def __getitem__(self, key):
-        position = self.get(key)
-        if position is None:
-            raise KeyError(key)
-        return position
 
 
 def _label_strings(column, pa, pc):
@@ -74,7 +31,7 @@ def _label_strings(column, pa, pc):
     return pc.if_else(pc.equal(strings, ""), pa.scalar(None, pa.string()), strings)
 
 
-class ParquetRows:
+class ParquetRows(PoolRows):
     """The rows of one Parquet file to label, for :class:`LabelingSession`.
 
     Parameters
@@ -101,9 +58,6 @@ class ParquetRows:
     labeled_values : ndarray of object
         Their labels, as strings.
     """
-
-    kind = "table"
-    categorical_features = None
 
     def __init__(self, path, *, target=None, id_column=None):
         import pyarrow as pa
@@ -134,7 +88,8 @@ class ParquetRows:
                 label_type = label_type.value_type
             if not (pa.types.is_string(label_type) or pa.types.is_large_string(label_type)
                     or pa.types.is_integer(label_type) or pa.types.is_floating(label_type)
-                    or pa.types.is_boolean(label_type)):
+                    or pa.types.is_boolean(label_type)
+                    or pa.types.is_null(label_type)):  # pandas writes an all-None column so
                 raise ValueError(f"{self.path}: the target column {target!r} holds {label_type} "
                                  "values; labels are text, integers or booleans.")
             numeric = [c for c in self.columns if c not in (target, id_column)
@@ -164,14 +119,11 @@ class ParquetRows:
         if offset == 0:
             raise ValueError(f"{self.path} has no rows to label.")
         self.features = numeric
-        self.numeric_features = list(numeric)
         try:
             self._pool = ParquetPool(self.path, columns=numeric)
         except ValueError as exc:  # its advice names a parameter this reader does not have
             raise ValueError(str(exc).replace(
                 ", or leave those columns out with columns=[...]", "")) from None
-        self._view = PoolView(self._pool, numeric)
-        self._n = len(self._pool)
         self.labeled_positions = (np.concatenate(positions) if positions
                                   else np.empty(0, dtype=np.int64))
         if values:  # dictionary-encoded: each distinct label is one Python string
@@ -180,59 +132,13 @@ class ParquetRows:
             self.labeled_values = names[encoded.indices.to_numpy(zero_copy_only=False)]
         else:
             self.labeled_values = np.empty(0, dtype=object)
-        self.keys = _RowNumberKeys(self._n)
-        self.index = _RowNumberIndex(self._n)
-        self._rows = {}    # position -> float64 feature row (within CACHED_ROWS)
-        self._cells = {}   # position -> {column: text} of rows shown
-        # the training thread and the server's threads read rows; one reader at a time
-        self._lock = threading.Lock()
+        self._start(len(self._pool), PoolView(self._pool, numeric))
 
-    def __len__(self):
-        return self._n
+    def _reader(self):
+        return ParquetPool(self.path, columns=self.features)
 
-    @property
-    def n_features(self):
-        return len(self.features)
-
-    def classes(self, extra=()):
-        """The labels present in the file plus ``extra``, sorted (numerically if all numbers)."""
-        return _sort_classes([str(c) for c in extra] + list(set(self.labeled_values)))
-
-    def take_X(self, positions):
-        """The feature rows at ``positions`` as a DataFrame; rows read before come from memory."""
-        positions = np.asarray(positions, dtype=np.int64)
-        with self._lock:
-            missing = np.unique(np.fromiter(
-                (p for p in positions.tolist() if p not in self._rows), dtype=np.int64))
-            if len(self._rows) + len(missing) > CACHED_ROWS:
-                return self._view[positions]
-            if len(missing):
-                values = self._view[missing].to_numpy()
-                self._rows.update(zip(missing.tolist(), values))
-            values = (np.stack([self._rows[p] for p in positions.tolist()]) if len(positions)
-                      else np.empty((0, len(self.features))))
-        return pd.DataFrame(values, columns=self.features)
-
-    def pool_view(self, positions):
-        """The rows at ``positions`` (increasing) as a :class:`PoolView`, read when streamed.
-
-        The view reads through a reader of its own (close ``view.pool`` after use), so that
-        streaming the file does not hold up the rows read for the page meanwhile.
-        """
-        return PoolView(ParquetPool(self.path, columns=self.features), self.features,
-                        rows=positions)
-
-    def rows_for_display(self, positions):
-        """Each row as ``{column: value as text}``: every column of the picked rows only."""
-        positions = [int(p) for p in positions]
-        with self._lock:
-            missing = sorted({p for p in positions if p not in self._cells})
-            if missing:
-                frame = self._pool.frame(missing)
-                text = {c: _cells_text(frame[c].to_numpy()) for c in frame.columns}
-                for i, p in enumerate(missing):
-                    self._cells[p] = {c: text[c][i] for c in frame.columns}
-            return [dict(self._cells[p]) for p in positions]
+    def _display_frame(self, positions):
+        return self._pool.frame(positions)
 
     def write(self, path, answers, index=None):
         """Write the file again, row group by row group, with ``answers`` in the label column.
@@ -305,12 +211,3 @@ class ParquetRows:
 def _is_number(arrow_type, pa):
     return (pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type)
             or pa.types.is_boolean(arrow_type))
-
-
-def _cells_text(values):
-    """A column's cells as text: numbers in their shortest form for their own precision
-    (a float32 0.1 reads '0.1'), missing cells empty."""
-    if values.dtype.kind == "f":
-        return ["" if np.isnan(v) else str(v) for v in values]
-    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-            for v in values]

@@ -14,7 +14,9 @@ from ..datasets import is_pool_file
 from ..utils import chunk_budget
 from ._engine import (check_strategy, choose, fit_learner, make_strategy,
                       predict, text_embedding)
+from ._npy_rows import NpyRows
 from ._parquet_rows import ParquetRows
+from ._pool_rows import PoolRows
 from ._query import DEFAULT_CHUNK_ROWS, check_whole_pool_fits
 from ._rows import RowsFile
 from ._stopping import agreement_kappa, stop_signal, wilson_interval
@@ -97,18 +99,24 @@ def _replay(records):
 
 
 def _open_rows(path, *, target, text, id_column, sep, encoding, chunk_rows):
-    """The file's rows: a CSV/TSV table or sentences (:class:`RowsFile`), or a Parquet file
-    read a row group at a time (:class:`ParquetRows`)."""
+    """The file's rows: a CSV/TSV table or sentences (:class:`RowsFile`), a Parquet file
+    read a row group at a time (:class:`ParquetRows`) or a memory-mapped ``.npy`` array
+    (:class:`NpyRows`)."""
     if not is_pool_file(path):
         if chunk_rows is not None:
-            raise ValueError(f"chunk_rows goes with a Parquet file; {path} is read whole.")
+            raise ValueError(f"chunk_rows goes with a Parquet or .npy file; {path} is read "
+                             "whole.")
         return RowsFile(path, target=target, text=text, id_column=id_column, sep=sep,
                         encoding=encoding)
     if Path(path).suffix.lower() == ".npy":
-        raise ValueError(
-            f"{path} is a .npy array, which has no label column: write the rows to label as a "
-            "Parquet file with the label column, blank (null) where not labeled yet (for "
-            "example pandas' DataFrame.to_parquet), or as a CSV/TSV table.")
+        for name, value in (("target", target), ("text", text), ("id_column", id_column),
+                            ("sep", sep)):
+            if value:
+                raise ValueError(
+                    f"{path} is a .npy array: numbers only, no label or id column and no "
+                    f"text, so {name} does not apply; leave it out. Every row is unlabeled "
+                    "(rows that have labels go in a Parquet file with a label column).")
+        return NpyRows(path)
     if text:
         raise ValueError(f"{path} is a Parquet table; text=True (--text) reads a file of "
                          "sentences, one per line.")
@@ -154,7 +162,11 @@ class LabelingSession:
         (``.parquet``, ``.pq``) whose ``target`` column is null, NaN or blank where not
         labeled, read a row group or ``chunk_rows`` rows at a time and never whole: its rows
         are keyed by row number, its numeric columns besides ``target`` and ``id_column``
-        are the features. A ``.npy`` array has no label column and is refused.
+        are the features; or a ``.npy`` array (2-D, numeric), opened with
+        ``np.load(path, mmap_mode='r')`` and never read whole: every row unlabeled, keyed by
+        row number, every column a feature (``x0``, ``x1``, ... on the page). An array holds
+        no labels, so ``classes`` is needed and ``target``, ``text``, ``id_column`` and
+        ``sep`` do not apply; rows already labeled go in a Parquet file instead.
     out : str or path-like
         The session folder (created if needed). Nothing is written outside it.
     target : str, default=None
@@ -162,7 +174,7 @@ class LabelingSession:
     id_column : str, default=None
     classes : list of str, default=None
         The labels to offer, besides those already in the file (needed when the file has
-        none yet).
+        none yet, as a ``.npy`` array).
     strategy : str, default='auto'
         A short name of :func:`skactive.strategies.get_strategy`; ``'auto'`` is
         :data:`skactive.strategies.AUTO_STRATEGY`.
@@ -183,10 +195,10 @@ class LabelingSession:
     sep, encoding : str
         CSV/TSV and sentence files only.
     chunk_rows : int, default=None
-        Parquet only: rows scored at a time when a strategy streams the file (65,536 by
-        default; above 8,192, rounded down to a multiple of it). A strategy that does not
-        stream (``streams_pool`` false, such as ``'auto'``) reads the unlabeled rows whole,
-        which is refused beyond :data:`skactive.utils.MEMORY_BUDGET_BYTES` of float64
+        Parquet and ``.npy`` only: rows scored at a time when a strategy streams the file
+        (65,536 by default; above 8,192, rounded down to a multiple of it). A strategy that
+        does not stream (``streams_pool`` false, such as ``'auto'``) reads the unlabeled rows
+        whole, which is refused beyond :data:`skactive.utils.MEMORY_BUDGET_BYTES` of float64
         features.
 
     Notes
@@ -230,6 +242,18 @@ class LabelingSession:
     ...     status = session.status()
     >>> [row["key"] == str(row["row"]) for row in rows], status["labeled_total"]
     ([True, True, True, True], 10)
+
+    A ``.npy`` array is a pool with every label blank: name the classes; export writes the
+    answers beside it as ``rows_labels.csv``.
+
+    >>> np.save(folder / "rows.npy", X.astype(np.float32))
+    >>> with LabelingSession(folder / "rows.npy", folder / "npy", classes=["no", "yes"],
+    ...                      batch_size=4, background=False) as session:
+    ...     row = session.next_batch()["rows"][0]
+    ...     _ = session.label(row["key"], "yes")
+    ...     data = session.export(model=False)["data"]
+    >>> sorted(row["cells"]), pathlib.Path(data).name
+    (['x0', 'x1'], 'rows_labels.csv')
     """
 
     def __init__(self, path, out, *, target=None, text=False, id_column=None, classes=None,
@@ -315,13 +339,13 @@ class LabelingSession:
         try:
             self._open_rows(out, strategy, rows)
         except BaseException:
-            if isinstance(rows, ParquetRows):
+            if isinstance(rows, PoolRows):
                 rows.close()
             raise
 
     def _open_rows(self, out, strategy, rows):
         self._rows = rows
-        if isinstance(rows, ParquetRows):
+        if isinstance(rows, PoolRows):
             self._index = rows.index
             # a strategy that reads the pool whole is refused on a file beyond the budget,
             # before the settings or the answers log are written
@@ -352,6 +376,12 @@ class LabelingSession:
             extra = [c for c in self._settings["classes"] if c not in stored["classes"]]
             self._settings["classes"] = stored["classes"] + extra
         self._class_list = self._rows.classes(self._settings["classes"])
+        if len(self._class_list) < 2 and isinstance(self._rows, NpyRows):
+            got = f", not only {self._class_list}" if self._class_list else ""
+            raise ValueError(
+                f"{self.path} is a .npy array, which holds no labels, so the classes cannot "
+                "be read from it: name the labels to offer with classes=[...] (--classes "
+                f"a,b), at least two{got}.")
         if len(self._class_list) < 2:
             raise ValueError(
                 f"{self.path} has labels of {len(self._class_list)} class(es) "
@@ -390,7 +420,7 @@ class LabelingSession:
         if trainer is not None:
             trainer.join()
         self._log.close()
-        if isinstance(self._rows, ParquetRows):
+        if isinstance(self._rows, PoolRows):
             self._rows.close()
         self._release()
         self._opened = False
@@ -427,16 +457,13 @@ class LabelingSession:
         if self._streams is None:  # a CSV/TSV or sentence file: in memory
             yield self._rows.take_X(positions)
             return
-        view = self._rows.pool_view(positions)
-        try:
+        with self._rows.pool_view(positions) as view:
             if not self._streams:  # checked at open to fit the memory budget
                 yield view[:]
                 return
             chunk_rows = self.chunk_rows or DEFAULT_CHUNK_ROWS
             with chunk_budget(chunk_rows * view.shape[1] * view.dtype.itemsize):
                 yield view
-        finally:
-            view.pool.close()
 
     def _maybe_train(self):
         """Start the next model when the queue is empty (call with the mutex held)."""
@@ -512,9 +539,9 @@ class LabelingSession:
         return record
 
     def _prefetch(self, positions):
-        """Read a Parquet file's cells of the batch here, in the training thread, so that the
-        page's next request finds them in memory instead of reading their row groups."""
-        if isinstance(self._rows, ParquetRows):
+        """Read a Parquet or .npy file's cells of the batch here, in the training thread, so
+        that the page's next request finds them in memory instead of reading the file."""
+        if isinstance(self._rows, PoolRows):
             self._rows.rows_for_display(positions)
 
     def wait(self, timeout=None):
@@ -669,8 +696,10 @@ class LabelingSession:
         """Write the file with the labels filled in and the model trained on all labels.
 
         Both go to ``out/export/``: the file under its own name (columns, separator and
-        every other cell as they were), the model (fitted from scratch on every label, with
-        the session's seed) with :func:`skactive.io.dump` as ``model``.
+        every other cell as they were; for a ``.npy`` array, which cannot hold labels,
+        ``STEM_labels.csv``: a table ``row,label`` of the answers by row number), the model
+        (fitted from scratch on every label, with the session's seed) with
+        :func:`skactive.io.dump` as ``model``.
 
         Returns
         -------
@@ -683,7 +712,9 @@ class LabelingSession:
         folder.mkdir(exist_ok=True)
         with self._mutex:
             answers = dict(self._state.answers)
-        data = self._rows.write(folder / Path(self.path).name, answers)
+        name = self._rows.export_name if isinstance(self._rows, PoolRows) else \
+            Path(self.path).name
+        data = self._rows.write(folder / name, answers)
         model_path = None
         labeled, labels = self._labeled(answers)
         model_error = None
