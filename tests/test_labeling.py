@@ -2,6 +2,7 @@
 
 import json
 import os
+import pathlib
 
 import numpy as np
 import pandas as pd
@@ -286,6 +287,36 @@ def test_background_training_and_export(tmp_path):
         assert exported[i].rsplit(",", 1)[0] == original[i].rsplit(",", 1)[0]
         assert exported[i].rsplit(",", 1)[1] == answers[rows.keys[i - 1]]
     assert paths["model"] is None
+
+
+def test_an_interrupted_export_leaves_the_last_export_whole(tmp_path, monkeypatch):
+    path = tmp_path / "t.csv"
+    truth = _table(path, labeled=10)
+    with _session(path, tmp_path / "s", background=False) as session:
+        rows = RowsFile(path, target="y")
+        _answer_batch(session, truth, rows)
+        first = pathlib.Path(session.export(model=False)["data"])
+        before = first.read_bytes()
+        _answer_batch(session, truth, rows)
+
+        write_csv = pd.DataFrame.to_csv
+
+        def interrupted(self, target, *args, **kwargs):  # half the file written, then Ctrl-C
+            half = write_csv(self, None, *args, **kwargs)[:len(before) // 2]
+            if hasattr(target, "write"):
+                target.write(half.encode())
+            else:
+                pathlib.Path(target).write_text(half)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(pd.DataFrame, "to_csv", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            session.export(model=False)
+        monkeypatch.undo()
+        assert first.read_bytes() == before  # the earlier export, whole
+        assert sorted(p.name for p in first.parent.iterdir()) == ["t.csv"]  # no temporary file
+        again = session.export(model=False)
+    assert pathlib.Path(again["data"]).read_bytes() != before  # the later answers are in
 
 
 def test_export_model_in_the_saving_format(tmp_path):

@@ -6,13 +6,13 @@ table (row number, label) rather than into the array. Rows are keyed by their ro
 (``'0'``, ``'1'``, ...) and the columns are named ``x0``, ``x1``, ... on the page.
 """
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..datasets import PoolView, open_pool
+from ..utils import atomic_write
 from ._pool_rows import PoolRows
 
 
@@ -72,16 +72,10 @@ class NpyRows(PoolRows):
                              dtype=np.int64)
         labels = np.array([str(answers[k]) for k in answers if k in self.index], dtype=object)
         order = np.argsort(positions, kind="stable")
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        try:
+        with atomic_write(path) as fh:  # an interrupted export leaves the old file
             pd.DataFrame({"row": positions[order], "label": labels[order]}).to_csv(
-                tmp, index=False)
-        except BaseException:  # an interrupted export leaves no half-written file
-            tmp.unlink(missing_ok=True)
-            raise
-        os.replace(tmp, path)
-        return path
+                fh, index=False)
+        return Path(path)
 
     def close(self):
         """Nothing to close: the memory map goes with the last reference to it."""

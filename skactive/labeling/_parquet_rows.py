@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..datasets import DataNotice, ParquetPool, PoolView
+from ..utils import atomic_write
 from ._pool_rows import PoolRows
 
 #: Rows of the label column converted at a time when the file is opened.
@@ -158,7 +159,6 @@ class ParquetRows(PoolRows):
         order = np.argsort(positions, kind="stable")
         positions, labels = positions[order], labels[order]
         path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
         with pq.ParquetFile(os.fspath(self.path), pre_buffer=False) as file:
             schema = file.schema_arrow
             field = schema.field(self.target)
@@ -180,28 +180,24 @@ class ParquetRows(PoolRows):
             where = schema.get_field_index(self.target)
             offsets = np.concatenate([[0], np.cumsum(
                 [file.metadata.row_group(g).num_rows for g in range(file.num_row_groups)])])
-            try:
-                with pq.ParquetWriter(os.fspath(tmp), schema) as writer:
-                    for g in range(file.num_row_groups):
-                        table = file.read_row_group(g, use_threads=False)
-                        column = table.column(where).combine_chunks()
-                        if pa.types.is_dictionary(column.type):
-                            column = column.cast(column.type.value_type)
-                        column = column.cast(label_type)
-                        lo, hi = np.searchsorted(positions, offsets[g:g + 2])
-                        if hi > lo:
-                            mask = np.zeros(len(column), dtype=bool)
-                            mask[positions[lo:hi] - offsets[g]] = True
-                            new = pa.array(labels[lo:hi].tolist(), pa.string()).cast(label_type)
-                            column = pc.replace_with_mask(column, pa.array(mask), new)
-                        table = table.set_column(where, schema.field(where),
-                                                 column.cast(stored))
-                        writer.write_table(table.cast(schema),
-                                           row_group_size=max(1, table.num_rows))
-            except BaseException:  # an interrupted export leaves no half-written file
-                tmp.unlink(missing_ok=True)
-                raise
-        os.replace(tmp, path)
+            # an interrupted export leaves the old file
+            with atomic_write(path) as fh, pq.ParquetWriter(fh, schema) as writer:
+                for g in range(file.num_row_groups):
+                    table = file.read_row_group(g, use_threads=False)
+                    column = table.column(where).combine_chunks()
+                    if pa.types.is_dictionary(column.type):
+                        column = column.cast(column.type.value_type)
+                    column = column.cast(label_type)
+                    lo, hi = np.searchsorted(positions, offsets[g:g + 2])
+                    if hi > lo:
+                        mask = np.zeros(len(column), dtype=bool)
+                        mask[positions[lo:hi] - offsets[g]] = True
+                        new = pa.array(labels[lo:hi].tolist(), pa.string()).cast(label_type)
+                        column = pc.replace_with_mask(column, pa.array(mask), new)
+                    table = table.set_column(where, schema.field(where),
+                                             column.cast(stored))
+                    writer.write_table(table.cast(schema),
+                                       row_group_size=max(1, table.num_rows))
         return path
 
     def close(self):

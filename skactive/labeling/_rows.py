@@ -19,6 +19,7 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from ..datasets import DataNotice, identifier_columns
+from ..utils import atomic_write, atomic_write_text
 
 
 def _decode(path, encoding):
@@ -259,13 +260,14 @@ class RowsFile:
             lines = list(self._lines)
             for i, label in changed.items():
                 lines[self._positions[i]] = f"{label}\t{self.X[i]}"
-            path.write_text("\n".join(lines), encoding=self.encoding)
+            atomic_write_text(path, "\n".join(lines), encoding=self.encoding)
             return path
         out = self.raw.copy()
         values = out[self.target].to_numpy(dtype=object).copy()
         for i, label in changed.items():
             values[i] = label
         out[self.target] = values
-        out.to_csv(path, sep=self.sep, index=False, encoding=self.encoding,
-                   quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        with atomic_write(path) as fh:  # an interrupted export leaves the old file
+            out.to_csv(fh, sep=self.sep, index=False, encoding=self.encoding,
+                       quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
         return path

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ..datasets import is_pool_file
-from ..utils import chunk_budget
+from ..utils import atomic_write_text, chunk_budget
 from ._engine import (check_strategy, choose, fit_learner, make_strategy,
                       predict, text_embedding)
 from ._npy_rows import NpyRows
@@ -390,9 +390,7 @@ class LabelingSession:
         if len(self._class_list) > 50:
             raise ValueError(f"{len(self._class_list)} classes: is {self.target!r} really the "
                              "label column?")
-        tmp = settings_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self._settings, indent=1))
-        os.replace(tmp, settings_path)
+        atomic_write_text(settings_path, json.dumps(self._settings, indent=1))
         rng = np.random.RandomState(self.seed)
         n_stop = min(self.stop_set_size, len(self._rows))
         self._stop_set = np.sort(rng.choice(len(self._rows), n_stop, replace=False))

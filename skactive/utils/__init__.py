@@ -13,7 +13,7 @@ from ._distances import (
     nearest_sq_distances,
 )
 from ._files import (
-    FORMULA_PREFIXES, append_durably, atomic_save_figure, atomic_write_text, csv_safe_frame,
+    FORMULA_PREFIXES, append_durably, atomic_save_figure, atomic_write, atomic_write_text, csv_safe_frame,
     neutralise_formula, write_csv,
 )
 from ._selection import DRAW_CELL_ROWS, cell_weighted_index, d2_sampling, weighted_index
@@ -52,6 +52,7 @@ __all__ = [
     "FORMULA_PREFIXES",
     "append_durably",
     "atomic_save_figure",
+    "atomic_write",
     "atomic_write_text",
     "csv_safe_frame",
     "neutralise_formula",

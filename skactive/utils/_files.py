@@ -20,8 +20,35 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @contextmanager
-def _atomic_binary(path):
-    """Yield a binary file handle whose content replaces ``path`` on a clean exit."""
+def atomic_write(path):
+    """Yield a binary file handle whose content replaces ``path`` when the block ends cleanly.
+
+    The content goes to a temporary file in the same folder, flushed to disk and renamed over
+    ``path``; if the block raises (an error, ``KeyboardInterrupt``), ``path`` stays as it was
+    and the temporary file is removed.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from skactive.utils import atomic_write
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "labels.csv"
+    >>> with atomic_write(path) as fh:
+    ...     _ = fh.write(b"row,label\\n3,cat\\n")
+    >>> path.read_text()
+    'row,label\\n3,cat\\n'
+    >>> try:
+    ...     with atomic_write(path) as fh:
+    ...         _ = fh.write(b"half")
+    ...         raise KeyboardInterrupt
+    ... except KeyboardInterrupt:
+    ...     pass
+    >>> path.read_text(), sorted(p.name for p in path.parent.iterdir())
+    ('row,label\\n3,cat\\n', ['labels.csv'])
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -55,7 +82,7 @@ def _fsync_folder(folder):
 
 def atomic_write_text(path, text, encoding="utf-8"):
     """Replace ``path`` with ``text`` atomically (temporary file, fsync, rename)."""
-    with _atomic_binary(path) as fh:
+    with atomic_write(path) as fh:
         fh.write(text.encode(encoding))
 
 
@@ -63,7 +90,7 @@ def atomic_save_figure(fig, path, **kwargs):
     """``fig.savefig`` into a temporary file, then rename it over ``path``."""
     path = Path(path)
     kwargs.setdefault("format", path.suffix.lstrip(".") or "png")
-    with _atomic_binary(path) as fh:
+    with atomic_write(path) as fh:
         fig.savefig(fh, **kwargs)
 
 
