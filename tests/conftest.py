@@ -37,3 +37,19 @@ def interruptible():
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@pytest.fixture(scope="module")
+def cluster_client():
+    """A ``dask.distributed`` client of a 2-worker ``LocalCluster`` (worker processes), one per
+    test module; skips where dask or distributed is not installed."""
+    pytest.importorskip("dask.array", reason="dask is not installed")
+    distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
+    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                       dashboard_address=None)
+    client = distributed.Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()

@@ -54,20 +54,6 @@ def learner(data):
     return learner
 
 
-@pytest.fixture(scope="module")
-def cluster_client():
-    pytest.importorskip("dask.array", reason="dask is not installed")
-    distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
-    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                       dashboard_address=None)
-    client = distributed.Client(cluster)
-    try:
-        yield client
-    finally:
-        client.close()
-        cluster.close()
-
-
 def _worker_only(X, start, stop):
     """A block of the pool that refuses to be computed outside a Dask worker."""
     from distributed import get_worker

@@ -449,20 +449,6 @@ def test_a_named_pool_reaches_a_pipeline_that_selects_columns_by_name(data, memm
 
 
 # --------------------------------------------------------------------------- Dask cluster
-@pytest.fixture(scope="module")
-def cluster_client():
-    pytest.importorskip("dask.array", reason="dask is not installed")
-    distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
-    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                       dashboard_address=None)
-    client = distributed.Client(cluster)
-    try:
-        yield client
-    finally:
-        client.close()
-        cluster.close()
-
-
 SCORE_BASED = ["least_confidence", "margin", "entropy", "egl", "bald"]
 
 
