@@ -33,9 +33,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
 
-from bench_out_of_core import (  # noqa: E402
-    CLUSTER_BLOCK, N_FEATURES, _load_block, build_pool, fit_model, peak_rss_mb,
-)
+from _dask_pool import local_cluster, persisted_npy_pool  # noqa: E402
+from _memory import peak_bytes  # noqa: E402
+from bench_out_of_core import CLUSTER_BLOCK, N_FEATURES, build_pool, fit_model  # noqa: E402
 
 BATCH = 1_000
 CONFIGS = [("coreset", 200_000), ("badge", 200_000), ("coreset", None), ("badge", None)]
@@ -61,29 +61,17 @@ def child(args):
     strategy = make_strategy(args.child, max_candidates)
     result = {}
     if args.mode == "cluster":
-        import dask
-        import dask.array as da
-        from distributed import Client, LocalCluster, wait
-
         from skactive.strategies import EntropySampling
 
-        cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                               dashboard_address=None)
-        client = Client(cluster)
-        blocks = [da.from_delayed(dask.delayed(_load_block)(args.pool, a,
-                                                            min(a + CLUSTER_BLOCK, args.rows)),
-                                  shape=(min(a + CLUSTER_BLOCK, args.rows) - a, N_FEATURES),
-                                  dtype=np.float32)
-                  for a in range(0, args.rows, CLUSTER_BLOCK)]
-        pool = da.concatenate(blocks).persist()
-        wait(pool)
+        cluster, client = local_cluster()
+        pool, _ = persisted_npy_pool(args.pool, args.rows, CLUSTER_BLOCK)
         EntropySampling()(model, pool, n_instances=10)  # the workers import torch
     # the fitted model with the labeled set CoreSet covers (what a learner's view holds)
     target = ModelView(model, None, np.asarray(X_all[labeled]), np.zeros(len(labeled)))
     t0 = time.perf_counter()
     idx, _ = strategy(target, pool, n_instances=BATCH)
     result["seconds"] = time.perf_counter() - t0
-    result["peak_mb"] = peak_rss_mb()
+    result["peak_mb"] = peak_bytes() / 2**20
     result["idx"] = idx.tolist()
     if args.mode == "cluster":
         client.close()

@@ -33,7 +33,8 @@ import time
 
 import numpy as np
 
-from _memory import peak_bytes  # this folder is sys.path[0]
+from _dask_pool import local_cluster, persisted_npy_pool  # this folder is sys.path[0]
+from _memory import peak_bytes
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -94,10 +95,6 @@ def fit_model(workdir, path, labels):
     return model_path
 
 
-def _load_block(path, start, stop):
-    return np.array(np.load(path, mmap_mode="r")[start:stop])
-
-
 def child(args):
     """One query in this process; prints a JSON line."""
     with open(args.model, "rb") as f:
@@ -106,24 +103,8 @@ def child(args):
     strategy = make_strategy(args.child)
     result = {"strategy": args.child, "rows": args.rows, "mode": args.mode}
     if args.mode == "cluster":
-        import dask
-        import dask.array as da
-        from distributed import Client, LocalCluster
-
-        cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                               dashboard_address=None)
-        client = Client(cluster)
-        blocks = [da.from_delayed(dask.delayed(_load_block)(args.pool, a,
-                                                            min(a + CLUSTER_BLOCK, args.rows)),
-                                  shape=(min(a + CLUSTER_BLOCK, args.rows) - a, N_FEATURES),
-                                  dtype=np.float32)
-                  for a in range(0, args.rows, CLUSTER_BLOCK)]
-        t0 = time.perf_counter()
-        pool = da.concatenate(blocks).persist()
-        from distributed import wait
-
-        wait(pool)
-        result["load_s"] = time.perf_counter() - t0
+        cluster, client = local_cluster()
+        pool, result["load_s"] = persisted_npy_pool(args.pool, args.rows, CLUSTER_BLOCK)
     t0 = time.perf_counter()
     idx, _ = strategy(model, pool, n_instances=BATCH)
     result["seconds"] = time.perf_counter() - t0

@@ -214,32 +214,17 @@ def query_modal(args, pool):
     return (out[0] if isinstance(out, tuple) else out), seconds
 
 
-def _load_block(path, start, stop):
-    return np.array(np.load(path, mmap_mode="r")[start:stop])
-
-
 def cluster_child(args):
     """skactive's uncertainty family on a dask array held by a 2-worker LocalCluster."""
-    import dask
-    import dask.array as da
-    from distributed import Client, LocalCluster, wait
+    from _dask_pool import local_cluster, persisted_npy_pool
 
     from skactive import strategies as st
 
     model = shared_logreg(args.lr)
-    cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                           dashboard_address=None)
-    client = Client(cluster)
+    cluster, client = local_cluster()
     try:
-        blocks = [da.from_delayed(dask.delayed(_load_block)(args.pool, a,
-                                                            min(a + CLUSTER_BLOCK, args.rows)),
-                                  shape=(min(a + CLUSTER_BLOCK, args.rows) - a, N_FEATURES),
-                                  dtype=np.float32)
-                  for a in range(0, args.rows, CLUSTER_BLOCK)]
-        t0 = time.perf_counter()
-        pool = da.concatenate(blocks).persist()
-        wait(pool)
-        out = {"load_s": time.perf_counter() - t0, "strategies": {}}
+        pool, load_s = persisted_npy_pool(args.pool, args.rows, CLUSTER_BLOCK)
+        out = {"load_s": load_s, "strategies": {}}
         for name, cls in zip(UNCERTAINTY, (st.LeastConfidence, st.MarginSampling,
                                            st.EntropySampling)):
             times = []
