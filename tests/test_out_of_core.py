@@ -19,7 +19,8 @@ from sklearn.preprocessing import StandardScaler
 from skactive import ActiveLearner, MLPClassifier, readouts
 from skactive.strategies import (
     BALD, EGL, IBAL, ActiveLearningByLearning, EntropySampling, LeastConfidence, MarginSampling,
-    RandomMixture, RandomSampling, ScoreBasedStrategy, entropy_sampling, stream_scores, top_n,
+    RandomMixture, RandomSampling, RandomUntilTrusted, ScoreBasedStrategy, entropy_sampling,
+    stream_scores, top_n,
 )
 from skactive.utils import (
     CHUNK_ROW_MULTIPLE, chunk_budget, iter_chunks, pool_chunk_rows, take_rows,
@@ -403,6 +404,38 @@ def test_albl_streams_when_its_arms_do(data, memmap_pool):
             assert_same_picks(a, b)
         np.testing.assert_array_equal(streamed.log_weights_, albl.log_weights_)
     assert len(protocol.chunk_sizes) == 3 * 2 * 8  # 3 queries, 2 arms, 8 chunks each
+
+
+def test_until_trusted_streams_when_its_strategy_does(data, memmap_pool):
+    X, y, X_pool = data
+    y_pool = make_blobs(n_samples=N_POOL + 200, n_features=N_FEATURES, centers=3,
+                        cluster_std=3.0, random_state=0)[1][200:]  # the data fixture's pool
+    assert RandomUntilTrusted("entropy").streams_pool
+    assert not RandomUntilTrusted("coreset").streams_pool
+
+    def loop(pool):
+        """Four queries of 40, each batch taught: random ones, then entropy once trusted."""
+        gate = RandomUntilTrusted("entropy", min_auc=0.5, min_heldout=40, random_state=0)
+        learner = ActiveLearner(MLPClassifier(max_epochs=5, random_state=0), gate,
+                                X_training=X[:60], y_training=y[:60])
+        picks, trusted = [], []
+        for _ in range(3):
+            with chunk_budget(BUDGET):
+                idx, rows, metrics = learner.query(pool, n_instances=40, return_metrics=True)
+            picks.append((idx, metrics))
+            trusted.append(gate.trusted_)
+            learner.teach(rows, y_pool[idx])
+        return picks, trusted
+
+    expected, trusted = loop(X_pool)
+    assert trusted == [False, True, True]
+    protocol = ProtocolPool(X_pool)  # refuses np.asarray
+    for pool in (memmap_pool, protocol):
+        picks, _ = loop(pool)
+        for a, b in zip(picks, expected):
+            assert_same_picks(a, b)
+    # the random batch read its 40 rows alone; the two entropy queries streamed 8 chunks each
+    assert len(protocol.chunk_sizes) == 2 * 8
 
 
 def test_stream_scores_are_the_whole_pool_scores(data, memmap_pool):

@@ -186,11 +186,11 @@ def test_runner_refuses_to_resume_a_curve_of_a_stateful_strategy(tmp_path):
 
 def test_albl_reward_reads_the_latest_label_of_a_row_taught_twice():
     from skactive.strategies._albl import ActiveLearningByLearning as ALBL
-    from skactive.strategies._albl import _row_keys
+    from skactive.strategies._heldout import row_keys
 
     X_labeled = np.array([[1.0, 2.0], [3.0, 4.0], [1.0, 2.0]])
     y_labeled = np.array([0, 1, 1])  # row [1, 2] relabeled 0 -> 1
-    record = {"keys": _row_keys(np.array([[1, 2], [3, 4], [9, 9]])),  # ints match floats
+    record = {"keys": row_keys(np.array([[1, 2], [3, 4], [9, 9]])),  # ints match floats
               "predicted": np.array([1, 0, 1]), "inclusion": np.array([0.5, 0.25, 1.0])}
     # rows [1, 2] (label 1, right, weight 2) and [3, 4] (label 1, wrong, weight 4); [9, 9] unseen
     assert ALBL._importance_weighted_accuracy(record, X_labeled, y_labeled) == pytest.approx(2 / 6)
@@ -207,3 +207,164 @@ def test_auto_names_the_registry_default_everywhere():
         AUTO_STRATEGY, random_state=4).get_params()
     with pytest.raises(ValueError, match="choose from: auto, random"):
         canonical_strategy_name("automatic")
+
+
+# ------------------------------------------------------------------ random until trusted
+def _gate_loop(gate, n_rounds=5, batch=30, seed=0, n_classes=2, class_sep=1.0):
+    """Run ``gate`` in a loop; keep what a replay by hand needs at every round."""
+    from skactive import ActiveLearner
+
+    X, y = make_classification(n_samples=20 + n_rounds * batch + 100, n_features=6,
+                               n_informative=4, n_classes=n_classes, class_sep=class_sep,
+                               flip_y=0.05, random_state=seed)
+    learner = ActiveLearner(LogisticRegression(), gate, X_training=X[:20], y_training=y[:20])
+    pool = np.arange(20, len(X))
+    rounds = []
+    for _ in range(n_rounds):
+        proba = learner.predict_proba(X[pool])
+        margin_picks = MarginSampling()(learner, X[pool], n_instances=batch)[0]
+        idx = learner.query(X[pool], n_instances=batch)[0]
+        rounds.append({"idx": idx, "proba": proba[idx], "truth": y[pool[idx]],
+                       "margin": margin_picks, "trusted": gate.trusted_,
+                       "auc": gate.heldout_auc_})
+        learner.teach(X[pool[idx]], y[pool[idx]])
+        pool = np.delete(pool, idx)
+    return rounds
+
+
+@pytest.mark.parametrize("class_sep, min_auc, switches", [(1.5, 0.8, True), (1.0, 0.8, False)])
+def test_until_trusted_measures_the_model_on_its_random_batches_then_follows_the_strategy(
+        class_sep, min_auc, switches):
+    from sklearn.metrics import roc_auc_score
+
+    from skactive.strategies import RandomUntilTrusted
+
+    gate = RandomUntilTrusted("margin", min_auc=min_auc, min_heldout=50, random_state=0)
+    rounds = _gate_loop(gate, n_rounds=6, batch=30, class_sep=class_sep)
+    switched = next((t for t, r in enumerate(rounds) if r["trusted"]), len(rounds) - 1)
+    assert gate.trusted_ == switches and switched >= 2  # 30 rows per batch: two make 50
+    for t, r in enumerate(rounds):
+        if t < 2:
+            assert np.isnan(r["auc"]) and not r["trusted"]
+            continue
+        if t <= switched:  # the newest random batches holding 50 rows, by hand
+            proba = np.concatenate([rounds[t - 1]["proba"], rounds[t - 2]["proba"]])
+            truth = np.concatenate([rounds[t - 1]["truth"], rounds[t - 2]["truth"]])
+            assert r["auc"] == pytest.approx(roc_auc_score(truth, proba[:, 1]), abs=1e-12)
+            assert r["trusted"] == (r["auc"] >= min_auc)
+        if r["trusted"]:  # from the switch on, the picks are the strategy's
+            np.testing.assert_array_equal(np.sort(r["idx"]), np.sort(r["margin"]))
+        else:
+            assert not np.array_equal(np.sort(r["idx"]), np.sort(r["margin"]))
+    assert gate.auc_history_ == [r["auc"] for r in rounds[2:switched + 1]]
+
+
+def test_until_trusted_without_enough_heldout_rows_stays_random_and_draws_uniformly():
+    from skactive.strategies import RandomUntilTrusted
+
+    from scipy.stats import chi2
+
+    n_pool, n_draws, batch = 20 * 2 + 100, 40, 20  # _gate_loop's pool for two rounds of 20
+    counts = np.zeros(n_pool)
+    for seed in range(n_draws):
+        gate = RandomUntilTrusted("margin", min_auc=0.5, min_heldout=41, random_state=seed)
+        rounds = _gate_loop(gate, n_rounds=2, batch=20, seed=1, class_sep=3.0)
+        assert not gate.trusted_ and gate.auc_history_ == []  # 20 held-out rows < 41
+        counts[rounds[0]["idx"]] += 1
+    # a uniform first batch gives each row n_draws * batch / n_pool picks on average; a
+    # margin-driven draw would pile them on a few rows (chi-square, 99.9th percentile)
+    expected = n_draws * batch / n_pool
+    assert ((counts - expected) ** 2 / expected).sum() < chi2.ppf(0.999, n_pool - 1)
+
+
+def test_until_trusted_pools_classes_and_waits_for_every_class():
+    from skactive.strategies import RandomUntilTrusted
+
+    gate = RandomUntilTrusted("entropy", min_auc=0.5, min_heldout=40, random_state=0)
+    rounds = _gate_loop(gate, n_rounds=4, batch=45, n_classes=3, class_sep=2.0)
+    assert rounds[1]["trusted"]  # 45 rows of three classes: one batch is enough
+    from sklearn.metrics import roc_auc_score
+
+    expected = roc_auc_score(rounds[0]["truth"], rounds[0]["proba"], multi_class="ovr")
+    assert rounds[1]["auc"] == pytest.approx(expected, abs=1e-12)
+    # labels of one class only: no AUC can be believed, the queries stay random
+    from skactive.strategies._until_trusted import RandomUntilTrusted as Gate
+
+    record = {"keys": np.arange(3, dtype=np.uint64), "proba": np.full((3, 2), 0.5),
+              "classes": np.array([0, 1])}
+    probe = Gate(min_heldout=2)
+    from skactive.strategies._heldout import row_keys
+
+    X_labeled = np.array([[0.0], [1.0], [2.0]])
+    record["keys"] = row_keys(X_labeled)
+    assert probe._heldout_auc([record], X_labeled, np.array([1, 1, 1])) is None
+    assert probe._heldout_auc([record], X_labeled, np.array([0, 1, 1])) == 0.5
+
+
+def test_until_trusted_same_seed_same_picks_clone_starts_afresh_and_failures_leave_state():
+    from sklearn.base import clone
+
+    from skactive import ActiveLearner
+    from skactive.strategies import RandomUntilTrusted
+
+    gate = RandomUntilTrusted("margin", min_auc=0.8, min_heldout=50, random_state=3)
+    first = [r["idx"] for r in _gate_loop(gate, n_rounds=4)]
+    again = [r["idx"] for r in _gate_loop(clone(gate), n_rounds=4)]
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(a, b)
+    assert not hasattr(clone(gate), "trusted_")
+
+    # a query that fails (a batch larger than the pool) changes nothing
+    X, y = make_classification(n_samples=80, random_state=0)
+    learner = ActiveLearner(LogisticRegression(), gate, X_training=X[:20], y_training=y[:20])
+    state = (gate.n_queries_, gate.trusted_, list(gate.auc_history_), gate.strategy_)
+    with pytest.raises(ValueError):
+        learner.query(X[20:25], n_instances=10)
+    assert (gate.n_queries_, gate.trusted_, gate.auc_history_, gate.strategy_) == state
+
+
+def test_until_trusted_draws_random_samplings_rows_until_the_switch():
+    """Seeded per query as the experiment runner seeds every strategy: until the model is
+    trusted the learning curve is random sampling's, row for row."""
+    from skactive import ActiveLearner
+    from skactive.strategies import RandomSampling, RandomUntilTrusted
+
+    X, y = make_classification(n_samples=400, n_features=6, class_sep=1.5, random_state=2)
+    curves = {}
+    for name, strategy in [("random", RandomSampling()),
+                           ("gate", RandomUntilTrusted("margin", min_auc=0.8, min_heldout=50))]:
+        learner = ActiveLearner(LogisticRegression(), strategy, X_training=X[:20],
+                                y_training=y[:20])
+        pool, picks = np.arange(20, 400), []
+        for round_ in range(4):
+            strategy.set_params(random_state=100 + round_)
+            idx = learner.query(X[pool], n_instances=30)[0]
+            picks.append(pool[idx])
+            learner.teach(X[pool[idx]], y[pool[idx]])
+            pool = np.delete(pool, idx)
+        curves[name] = picks
+    gate = strategy
+    assert gate.auc_history_[0] >= 0.8 and gate.trusted_  # switched at the third query
+    for t in range(2):
+        np.testing.assert_array_equal(curves["gate"][t], curves["random"][t])
+    assert not np.array_equal(np.sort(curves["gate"][2]), np.sort(curves["random"][2]))
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"min_auc": 0.3}, r"min_auc must be a number in \[0.5, 1\]"),
+    ({"min_auc": "high"}, r"min_auc must be a number in \[0.5, 1\]"),
+    ({"min_auc": True}, r"min_auc must be a number in \[0.5, 1\]"),
+    ({"min_heldout": 0}, "min_heldout must be a positive integer"),
+    ({"min_heldout": 2.5}, "min_heldout must be a positive integer"),
+    ({"strategy": "entropi"}, "Unknown strategy 'entropi'"),
+])
+def test_until_trusted_refuses_bad_parameters(params, message):
+    from skactive import ActiveLearner
+    from skactive.strategies import RandomUntilTrusted
+
+    X, y = make_classification(n_samples=60, random_state=0)
+    learner = ActiveLearner(LogisticRegression(), X_training=X[:20], y_training=y[:20])
+    gate = RandomUntilTrusted(**params)
+    with pytest.raises((TypeError, ValueError), match=message):
+        gate(learner, X[20:], n_instances=2)
+    assert not hasattr(gate, "n_queries_")

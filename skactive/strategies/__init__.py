@@ -20,6 +20,7 @@ from ._ibal import IBAL, IBALD
 from ._mixture import RandomMixture
 from ._ralif import RALIF
 from ._random import RandomSampling
+from ._until_trusted import RandomUntilTrusted
 from ._registry import AUTO_STRATEGY, canonical_strategy_name, get_strategy, strategy_names
 from ._uncertainty import (
     EntropySampling,
@@ -67,4 +68,5 @@ __all__ = [
     "RALIF",
     "RandomMixture",
     "ActiveLearningByLearning",
+    "RandomUntilTrusted",
 ]

@@ -1,22 +1,13 @@
 """Active Learning by Learning (Hsu and Lin 2015): a bandit that learns which strategy to follow."""
 
 import numpy as np
-import pandas as pd
 from sklearn.utils import check_random_state
 
 from .. import readouts
 from ..utils import derive_seed, take_rows
 from ._base import QueryStrategy, check_query_size
+from ._heldout import labels_of, row_keys
 from ._mixture import _declared, resolve_strategy
-
-
-def _row_keys(rows):
-    """One 64-bit hash per row, equal for equal rows whatever their container (vectorised)."""
-    values = rows.to_numpy() if hasattr(rows, "to_numpy") else np.asarray(rows)
-    if values.dtype.kind in "biuf":
-        values = values.astype(np.float64)  # 3 and 3.0 are the same row
-    frame = pd.DataFrame(values.reshape(len(values), -1))
-    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
 
 
 class ActiveLearningByLearning(QueryStrategy):
@@ -185,7 +176,7 @@ class ActiveLearningByLearning(QueryStrategy):
         proba = readouts.predict_proba(classifier, rows)
         predicted = np.asarray(estimator.classes_)[proba.argmax(axis=1)]
         pending.append({
-            "keys": _row_keys(rows),
+            "keys": row_keys(rows),
             "predicted": predicted,
             "inclusion": np.minimum(1.0, n_instances * q[chosen]),
             # Mean over the batch of advice / draw probability: EXP4's unbiased credit.
@@ -204,15 +195,9 @@ class ActiveLearningByLearning(QueryStrategy):
     @staticmethod
     def _importance_weighted_accuracy(record, X_labeled, y_labeled):
         """Accuracy on the labeled rows of ``record``'s batch, weighted by 1 / inclusion."""
-        y_labeled = np.asarray(y_labeled)
-        # the latest label of each distinct labeled row, found by binary search
-        keys, last = np.unique(_row_keys(X_labeled)[::-1], return_index=True)
-        batch = record["keys"]
-        pos = np.minimum(np.searchsorted(keys, batch), len(keys) - 1)
-        found = np.flatnonzero(keys[pos] == batch)
+        found, truth = labels_of(record["keys"], X_labeled, y_labeled)
         if not len(found):
             return None
-        truth = y_labeled[::-1][last[pos[found]]]
         correct = record["predicted"][found] == truth
         weights = 1.0 / record["inclusion"][found]
         return float(np.sum(weights * correct) / np.sum(weights))

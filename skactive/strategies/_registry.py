@@ -19,6 +19,7 @@ _STRATEGIES = {
     "ralif": ("RALIF", {}),
     "mixture": ("RandomMixture", {}),
     "albl": ("ActiveLearningByLearning", {}),
+    "random-until-trusted": ("RandomUntilTrusted", {}),
 }
 #: What the strategy name ``'auto'`` means: the default of ``skactive query``, ``skactive label``
 #: and the labeling functions, chosen on the benchmark of docs/results/evidence.md. No candidate
