@@ -323,6 +323,41 @@ def test_until_trusted_same_seed_same_picks_clone_starts_afresh_and_failures_lea
     assert (gate.n_queries_, gate.trusted_, gate.auc_history_, gate.strategy_) == state
 
 
+def test_until_trusted_first_query_cross_validates_the_labeled_set():
+    from sklearn.base import clone
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from skactive import ActiveLearner
+    from skactive.strategies import RandomUntilTrusted
+
+    X, y = make_classification(n_samples=1400, n_features=6, class_sep=1.5, random_state=5)
+    for n_labeled, min_auc in [(120, 0.8), (1200, 0.8), (120, 0.99)]:
+        gate = RandomUntilTrusted("margin", min_auc=min_auc, min_heldout=100, random_state=0)
+        learner = ActiveLearner(LogisticRegression(), gate, X_training=X[:n_labeled],
+                                y_training=y[:n_labeled])
+        idx = learner.query(X[n_labeled:], n_instances=20)[0]
+        # by hand: 3 stratified folds over the labeled rows, a fixed 1,000 of them at most
+        rows = np.arange(n_labeled)
+        if n_labeled > 1000:
+            rows = np.sort(np.random.RandomState(0).choice(n_labeled, 1000, replace=False))
+        proba = cross_val_predict(clone(LogisticRegression()), X[rows], y[rows],
+                                  cv=StratifiedKFold(3, shuffle=True, random_state=0),
+                                  method="predict_proba")
+        expected = roc_auc_score(y[rows], proba[:, 1])
+        assert gate.auc_history_ == [pytest.approx(expected, abs=1e-12)]
+        assert gate.trusted_ == (expected >= min_auc)
+        margin = MarginSampling()(learner, X[n_labeled:], n_instances=20)[0]
+        assert np.array_equal(np.sort(idx), np.sort(margin)) == gate.trusted_
+    # fewer labeled rows than min_heldout, or a class with fewer than 3: no estimate
+    for y_start in (y[:99], np.r_[np.zeros(118, int), 1, 1]):
+        gate = RandomUntilTrusted("margin", min_auc=0.5, min_heldout=100, random_state=0)
+        learner = ActiveLearner(LogisticRegression(), gate, X_training=X[:len(y_start)],
+                                y_training=y_start)
+        learner.query(X[200:], n_instances=5)
+        assert gate.auc_history_ == [] and not gate.trusted_
+
+
 def test_until_trusted_draws_random_samplings_rows_until_the_switch():
     """Seeded per query as the experiment runner seeds every strategy: until the model is
     trusted the learning curve is random sampling's, row for row."""

@@ -3,14 +3,19 @@
 import numbers
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils import check_random_state
 
 from .. import readouts
-from ..utils import derive_seed, take_rows
+from ..utils import derive_seed, num_samples, take_rows
 from ._base import QueryStrategy, check_query_size
 from ._heldout import labels_of, row_keys
 from ._mixture import _declared, resolve_strategy
+
+#: Folds, and labeled rows at most, of the cross-validated AUC of a first query.
+_CV_FOLDS, _CV_MAX_ROWS = 3, 1000
 
 
 class RandomUntilTrusted(QueryStrategy):
@@ -32,7 +37,11 @@ class RandomUntilTrusted(QueryStrategy):
 
     The estimate pools the newest random batches until they hold ``min_heldout`` labeled
     rows with every class among them (older batches were predicted by weaker models, which
-    only delays the switch). The first query, with no held-out labels yet, is random.
+    only delays the switch). A first query has no batches of its own yet: there the AUC is
+    cross-validated on the labeled set (3 stratified folds of at most 1,000 labeled rows, so
+    3 extra fits of the model), which is unbiased when those rows were drawn at random and
+    pessimistic when a strategy chose them. So a single query (``skactive query``) follows
+    ``strategy`` when the labeled set shows the model can be trusted.
 
     The strategy keeps this state between queries (``trusted_``, ``n_queries_``): use one
     object per labeling loop and :func:`~sklearn.base.clone` it to start afresh (the
@@ -132,7 +141,8 @@ class RandomUntilTrusted(QueryStrategy):
         history = [] if first else list(self.auc_history_)
         auc = np.nan if first else self.heldout_auc_
         if not trusted:
-            estimate = self._heldout_auc(records, classifier.X_labeled, classifier.y_labeled)
+            estimate = (self._heldout_auc(records, classifier.X_labeled, classifier.y_labeled)
+                        if records else self._crossval_auc(classifier))
             if estimate is not None:
                 auc = estimate
                 history.append(estimate)
@@ -170,6 +180,21 @@ class RandomUntilTrusted(QueryStrategy):
                 break
         return records[-keep:]
 
+    def _crossval_auc(self, classifier):
+        """AUC of the model cross-validated on (at most 1,000 of) the labeled rows, or None."""
+        X, y = classifier.X_labeled, np.asarray(classifier.y_labeled)
+        n = num_samples(X)
+        if n > _CV_MAX_ROWS:  # a fixed subset: the estimate does not use up the draws' seed
+            keep = np.sort(np.random.RandomState(0).choice(n, _CV_MAX_ROWS, replace=False))
+            X, y = take_rows(X, keep), y[keep]
+        classes, label, counts = np.unique(y, return_inverse=True, return_counts=True)
+        if len(y) < self.min_heldout or len(classes) < 2 or counts.min() < _CV_FOLDS:
+            return None
+        folds = StratifiedKFold(_CV_FOLDS, shuffle=True, random_state=0)
+        proba = cross_val_predict(clone(classifier.estimator), X, y, cv=folds,
+                                  method="predict_proba")
+        return _auc(label, proba)
+
     def _heldout_auc(self, records, X_labeled, y_labeled):
         """AUC of the stored predictions on the labels found, newest batches first, or None."""
         probas, labels = [], []
@@ -189,11 +214,16 @@ class RandomUntilTrusted(QueryStrategy):
                 break
         if n_found < self.min_heldout:
             return None
-        proba, label = np.concatenate(probas), np.concatenate(labels)
-        n_classes = proba.shape[1]
-        if len(np.unique(label)) < n_classes:
-            return None  # a class missing from the held-out rows: no AUC to believe
-        if n_classes == 2:
-            return float(roc_auc_score(label, proba[:, 1]))
-        proba = proba / proba.sum(axis=1, keepdims=True)
-        return float(roc_auc_score(label, proba, multi_class="ovr", labels=np.arange(n_classes)))
+        return _auc(np.concatenate(labels), np.concatenate(probas))
+
+
+def _auc(label, proba):
+    """AUC (macro one-vs-rest beyond two classes) of ``proba`` for class indices ``label``;
+    None when a class is missing among the labels (no AUC to believe)."""
+    n_classes = proba.shape[1]
+    if len(np.unique(label)) < n_classes:
+        return None
+    if n_classes == 2:
+        return float(roc_auc_score(label, proba[:, 1]))
+    proba = proba / proba.sum(axis=1, keepdims=True)
+    return float(roc_auc_score(label, proba, multi_class="ovr", labels=np.arange(n_classes)))
