@@ -551,12 +551,13 @@ def cmd_demo(args):
 def cmd_strategies(args):
     from .strategies import AUTO_STRATEGY, get_strategy, strategy_names
 
+    width = 2 + max(len(name) for name in strategy_names())
     for name in strategy_names():
-        print(f"{name:18s} {type(get_strategy(name)).__name__}")
+        print(f"{name:{width}s}{type(get_strategy(name)).__name__}")
     chosen = get_strategy(AUTO_STRATEGY)
     params = ", ".join(f"{k}={v!r}" for k, v in chosen.get_params(deep=False).items()
                        if k != "random_state")
-    print(f"{'auto':18s} the default: {AUTO_STRATEGY}, {type(chosen).__name__}({params})")
+    print(f"{'auto':{width}s}the default: {AUTO_STRATEGY}, {type(chosen).__name__}({params})")
     return 0
 
 

@@ -447,7 +447,9 @@ def test_query_pool_file_errors_name_the_flags(numeric_pool, loans, capsys, monk
     bad = np.zeros((100, 4), dtype=np.float32)
     bad[61, 2] = np.inf
     np.save(folder / "inf.npy", bad)
-    line = error_line(capsys, base + ["--pool", str(folder / "inf.npy"), "--chunk-rows", "25"])
+    # (a strategy that scores every row reads row 61; random picks read their rows alone)
+    line = error_line(capsys, base + ["--pool", str(folder / "inf.npy"), "--chunk-rows", "25",
+                                      "--strategy", "entropy"])
     assert "inf in row 61 (0-based), column 'f2'" in line
     # a categorical feature cannot come from a numbers-only pool
     loans_path, _ = loans

@@ -22,11 +22,11 @@ _STRATEGIES = {
     "random-until-trusted": ("RandomUntilTrusted", {}),
 }
 #: What the strategy name ``'auto'`` means: the default of ``skactive query``, ``skactive label``
-#: and the labeling functions, chosen on the benchmark of docs/results/evidence.md. No candidate
-#: was never worse than random sampling there (all lose on Employee); active learning by learning
-#: loses least on its worst data set. It reads the pool whole through its CoreSet and BADGE
-#: arms; for pools beyond memory name a strategy that streams, such as 'mixture'.
-AUTO_STRATEGY = "albl"
+#: and the labeling functions, chosen on the benchmark of docs/results/evidence.md. Every
+#: strategy that ranks rows by the model lost to random sampling where the model was weak
+#: (Employee, MR); random sampling until the model's held-out AUC reaches 0.85, then entropy,
+#: is random sampling there and gains where the model is strong (Telescope). It streams.
+AUTO_STRATEGY = "random-until-trusted"
 
 _ALIASES = {"uncertainty": "least-confidence", "lc": "least-confidence", "core-set": "coreset",
             "auto": AUTO_STRATEGY}
@@ -69,7 +69,7 @@ def canonical_strategy_name(name):
     >>> canonical_strategy_name("Least_Confidence"), canonical_strategy_name("uncertainty")
     ('least-confidence', 'least-confidence')
     >>> canonical_strategy_name("auto")
-    'albl'
+    'random-until-trusted'
     """
     key = str(name).strip().lower().replace("_", "-").replace(" ", "-")
     key = _ALIASES.get(key, key)
