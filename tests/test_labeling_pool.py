@@ -152,15 +152,18 @@ def test_a_set_strategy_reads_a_small_file_whole_and_is_refused_on_a_large_one(
         assert batch["version"] == 1 and len(batch["rows"]) == 5
     monkeypatch.setattr("skactive.labeling._query.MEMORY_BUDGET_BYTES", 1000)
     with pytest.raises(ValueError, match="needs the whole pool in memory") as error:
-        _session(tmp_path / "rows.parquet", tmp_path / "large", strategy="auto").open()
+        _session(tmp_path / "rows.parquet", tmp_path / "large", strategy="albl").open()
     assert "entropy" in str(error.value) and "228 rows x 4 columns" in str(error.value)
     assert sorted(p.name for p in (tmp_path / "large").iterdir()) == ["session.lock",
                                                                       "session.pid"]
     # on the command line, in its words
     assert main(["label", str(tmp_path / "rows.parquet"), "--target", "y", "--out",
-                 str(tmp_path / "cli")]) == 2
+                 str(tmp_path / "cli"), "--strategy", "albl"]) == 2
     err = capsys.readouterr().err
     assert "--strategy albl needs the whole pool" in err and "entropy" in err
+    # the default streams: it opens the same file beyond the budget
+    with _session(tmp_path / "rows.parquet", tmp_path / "auto", strategy="auto") as session:
+        assert len(session.next_batch()["rows"]) == 5
 
 
 def test_bad_input_is_refused_in_the_users_words(tmp_path, capsys):
