@@ -5,7 +5,8 @@ printed by ``benchmarks/compare_models.py``, and writes ``docs/results/evidence.
 
 - per data set: every strategy against random, paired by repeat (difference of the areas
   under the learning curves with a 95% t interval and p-value, the Wilcoxon test over all
-  (repeat, round) cells, the rounds in which the per-round interval lies below or above zero,
+  (repeat, round) cells (n/a where no cells differ), the shares of cells won and tied, the
+  rounds in which the per-round interval lies below or above zero,
   and the verdict), with the number of repeats behind each row;
 - per data set and round: the default strategy (``auto``) minus random, with its interval;
 - the random-sampling learning curve of skactive's model (the runs' ``random`` curves) beside
@@ -46,7 +47,7 @@ def _interval(low, high):
 
 
 def _p(value):
-    return "" if value != value else f"{value:.3g}"
+    return "n/a" if value != value else f"{value:.3g}"
 
 
 def _complete_pairs(results):
@@ -106,12 +107,13 @@ def main(argv=None):
             table = compare_to_baseline(frame)
             rows = [[r.strategy, r.n_repeats, f"{r.area_diff:+.4f}",
                      _interval(r.ci_low, r.ci_high), _p(r.p_value), _p(r.cells_p_value),
-                     f"{r.cells_win_share:.2f}", f"{r.rounds_worse}/{r.n_rounds}",
+                     f"{r.cells_win_share:.2f} / {r.cells_tie_share:.2f}",
+                     f"{r.rounds_worse}/{r.n_rounds}",
                      f"{r.rounds_better}/{r.n_rounds}", r.verdict]
                     for r in table.sort_values("area_diff", ascending=False).itertuples()]
             print("Every strategy against random (area under the learning curve):\n")
             print(_table(["strategy", "repeats", "area diff", "95% interval", "p (repeats)",
-                          "p (cells)", "cells won", "rounds worse", "rounds better",
+                          "p (cells)", "cells won / tied", "rounds worse", "rounds better",
                           "verdict"], rows) + "\n")
             rounds = round_differences(frame)
             default = rounds[(rounds["strategy"] == AUTO_STRATEGY) & (rounds["round"] > 0)]

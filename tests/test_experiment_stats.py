@@ -62,6 +62,7 @@ def test_compare_to_baseline_agrees_with_scipy_and_decides():
         assert out.loc[strategy, "cells_p_value"] == pytest.approx(
             stats.wilcoxon(cells_a - cells_b).pvalue)
         assert out.loc[strategy, "cells_win_share"] == pytest.approx(np.mean(cells_a > cells_b))
+        assert out.loc[strategy, "cells_tie_share"] == pytest.approx(np.mean(cells_a == cells_b))
         assert out.loc[strategy, "n_rounds"] == 5 and out.loc[strategy, "n_repeats"] == 5
     assert out.loc["good", "verdict"] == "better" and out.loc["good", "rounds_worse"] == 0
     assert out.loc["bad", "verdict"] == "worse" and out.loc["bad", "rounds_better"] == 0

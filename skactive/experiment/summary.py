@@ -378,7 +378,8 @@ def compare_to_baseline(results, baseline="random", metric="auto", *, confidence
 
     - the difference of the normalised areas under the learning curves (:func:`curve_area`),
       paired by repeat, with its t interval and a paired t-test over repeats;
-    - a Wilcoxon signed-rank test over all (repeat, round) cells of the score differences;
+    - a Wilcoxon signed-rank test over all (repeat, round) cells of the score differences
+      (tied cells left out, as the test does), and the shares of cells won and tied;
     - how many rounds the strategy is significantly worse or better than the baseline
       (the per-round t interval of :func:`round_differences` excludes zero);
     - a verdict: ``'better'`` or ``'worse'`` when the area interval excludes zero, else
@@ -403,8 +404,9 @@ def compare_to_baseline(results, baseline="random", metric="auto", *, confidence
     -------
     comparison : DataFrame
         Columns ``dataset, model, strategy, metric, area_diff, ci_low, ci_high, p_value,
-        cells_p_value, cells_win_share, rounds_worse, rounds_better, n_rounds, n_repeats,
-        verdict``.
+        cells_p_value, cells_win_share, cells_tie_share, rounds_worse, rounds_better,
+        n_rounds, n_repeats, verdict``. ``cells_p_value`` is NaN when fewer than two cells
+        differ (a strategy that picked the baseline's rows everywhere ties in every cell).
 
     See Also
     --------
@@ -458,10 +460,12 @@ def compare_to_baseline(results, baseline="random", metric="auto", *, confidence
         rows.append((ds, model, strategy, group["metric"].iloc[0], float(mean), float(low),
                      float(high), float(p), cells_p,
                      float(np.mean(in_cells > 0)) if len(in_cells) else np.nan,
+                     float(np.mean(in_cells == 0)) if len(in_cells) else np.nan,
                      int((in_rounds["ci_high"] < 0).sum()), int((in_rounds["ci_low"] > 0).sum()),
                      len(in_rounds), len(group), verdict))
     columns = ["dataset", "model", "strategy", "metric", "area_diff", "ci_low", "ci_high",
-               "p_value", "cells_p_value", "cells_win_share", "rounds_worse", "rounds_better",
+               "p_value", "cells_p_value", "cells_win_share", "cells_tie_share", "rounds_worse",
+               "rounds_better",
                "n_rounds", "n_repeats", "verdict"]
     return pd.DataFrame(rows, columns=columns)
 
