@@ -831,7 +831,7 @@ def main(argv=None):
     --------
     >>> from skactive.cli import main
     >>> main(["strategies"])  # doctest: +ELLIPSIS
-    random             RandomSampling
+    random                RandomSampling
     ...
     0
     """
