@@ -438,3 +438,25 @@ def test_label_command_on_a_npy_pool_says_where_export_goes(tmp_path, capsys, mo
     assert main(["label", str(tmp_path / "pool.npy"), "--port", "0", "--out",
                  str(tmp_path / "s")]) == 0
     assert len(served) == 2 and served[1]["class_balance"] == {"neg": 0, "pos": 0}
+
+
+def test_the_default_measures_the_model_on_answered_rows_and_switches_in_a_session(tmp_path):
+    """``auto`` finds the answers to its random rows by value in CSV, Parquet (float32) and
+    .npy sessions alike, and switches to entropy once 100 of them rank well."""
+    frame, truth = _write(tmp_path)
+    X, npy_truth = _write_npy(tmp_path)
+    runs = {}
+    for name, rows, params in [
+            ("rows.csv", truth, {}), ("rows.parquet", truth, {}),
+            ("pool.npy", npy_truth, {"target": None, "id_column": None,
+                                     "classes": ["neg", "pos"]})]:
+        picks = []
+        with _session(tmp_path / name, tmp_path / name.replace(".", "-"), strategy="auto",
+                      batch_size=30, **params) as session:
+            for _ in range(5):
+                _answer(session, rows, picks)
+            runs[name] = (picks, session._strategy)
+    for name, (picks, gate) in runs.items():
+        assert gate.trusted_ and len(gate.auc_history_) == 1, name  # 4 batches of 30 >= 100
+        assert 0.85 <= gate.heldout_auc_ <= 1
+    assert runs["rows.parquet"][0] == runs["rows.csv"][0]  # the same rows, the same switch
