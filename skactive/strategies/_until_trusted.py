@@ -197,24 +197,23 @@ class RandomUntilTrusted(QueryStrategy):
 
     def _heldout_auc(self, records, X_labeled, y_labeled):
         """AUC of the stored predictions on the labels found, newest batches first, or None."""
-        probas, labels = [], []
-        n_found = 0
-        for record in reversed(records):
-            found, truth = labels_of(record["keys"], X_labeled, y_labeled)
-            classes = record["classes"]
-            if classes.shape != records[-1]["classes"].shape \
-                    or np.any(classes != records[-1]["classes"]):
-                break  # the model learned a new class since: older predictions do not compare
-            known = np.isin(truth, classes)
-            order = np.argsort(classes)
-            probas.append(record["proba"][found[known]])
-            labels.append(order[np.searchsorted(classes[order], truth[known])])
-            n_found += int(known.sum())
-            if n_found >= self.min_heldout:
-                break
-        if n_found < self.min_heldout:
+        newest = records[-1]["classes"]
+        # records whose model knew other classes (one learned since) do not compare
+        comparable = [r for r in records if np.array_equal(r["classes"], newest)][::-1]
+        keys = np.concatenate([r["keys"] for r in comparable])
+        found, truth = labels_of(keys, X_labeled, y_labeled)  # one lookup for all records
+        known = np.isin(truth, newest)
+        found, truth = found[known], truth[known]
+        proba = np.concatenate([r["proba"] for r in comparable])[found]
+        if len(found) < self.min_heldout:
             return None
-        return _auc(np.concatenate(labels), np.concatenate(probas))
+        # the newest rows first, as few batches as make min_heldout labeled rows
+        batch_of = np.repeat(np.arange(len(comparable)), [len(r["keys"]) for r in comparable])
+        cut = batch_of[found[self.min_heldout - 1]]
+        use = batch_of[found] <= cut
+        order = np.argsort(newest)
+        label = order[np.searchsorted(newest[order], truth[use])]
+        return _auc(label, proba[use])
 
 
 def _auc(label, proba):
