@@ -16,7 +16,6 @@ TF-IDF for the scikit-learn baselines, skactive's TextCNN on the raw sentences).
 """
 
 import argparse
-import time
 import warnings
 
 import numpy as np
@@ -24,14 +23,14 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier as SklearnMLP
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from skactive import MLPClassifier, TextCNNClassifier
 from skactive.datasets import load_employee, load_mr, load_telescope
+
+from _random_curves import random_sampling_scores  # this folder is sys.path[0]
 
 
 def _data(data_home):
@@ -97,25 +96,16 @@ def main(argv=None):
     for name, X, y, kind in _data(args.data_home):
         if name not in args.datasets.split(","):
             continue
+        keep = args.models.split(",") if args.models else None
+
+        def models(repeat, kind=kind):
+            return {k: m for k, m in _models(kind, repeat).items()
+                    if keep is None or any(part in k for part in keep)}
+
         results = {}
-        for repeat in range(args.repeats):
-            X_train, X_test, y_train, y_test = train_test_split(
-                X, y, test_size=0.2, stratify=y, random_state=repeat)
-            X_train, _, y_train, _ = train_test_split(
-                X_train, y_train, test_size=0.125, stratify=y_train, random_state=repeat)
-            order = np.random.RandomState(repeat).permutation(len(y_train))
-            for fraction in fractions:
-                n = max(10, int(round(fraction * len(y_train))))
-                idx = order[:n]
-                for model_name, model in _models(kind, repeat).items():
-                    if args.models and not any(k in model_name for k in args.models.split(",")):
-                        continue
-                    start = time.perf_counter()
-                    model.fit(X_train[idx], y_train[idx])
-                    seconds = time.perf_counter() - start
-                    proba = model.predict_proba(X_test)
-                    score = roc_auc_score(y_test, proba[:, 1])
-                    results.setdefault((model_name, fraction, n), []).append((score, seconds))
+        for _, fraction, n, model_name, score, seconds in random_sampling_scores(
+                X, y, args.repeats, fractions, models):
+            results.setdefault((model_name, fraction, n), []).append((score, seconds))
         for (model_name, fraction, n), values in results.items():
             scores, seconds = np.array(values).T
             print(f"{name} | {model_name} | {fraction:g} | {n} | {scores.mean():.4f} | "

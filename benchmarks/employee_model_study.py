@@ -31,20 +31,20 @@ clock). One progress line per fit goes to stderr.
 
 import argparse
 import sys
-import time
 import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler, TargetEncoder
 
 from skactive import MLPClassifier
 from skactive.datasets import make_table_preprocessor
 from skactive.experiment import load_dataset, make_model
+
+from _random_curves import random_sampling_scores  # this folder is sys.path[0]
 
 
 def _onehot(ds, min_frequency):
@@ -149,24 +149,13 @@ def main(argv=None):
         ds = load_dataset(name, data_home=args.data_home)
         X, y = np.asarray(ds.X), np.asarray(ds.y)
         results = {}
-        for repeat in range(args.repeats):
-            X_train, X_test, y_train, y_test = train_test_split(
-                X, y, test_size=0.2, stratify=y, random_state=repeat)
-            X_train, _, y_train, _ = train_test_split(
-                X_train, y_train, test_size=0.125, stratify=y_train, random_state=repeat)
-            order = np.random.RandomState(repeat).permutation(len(y_train))
-            for fraction in fractions:
-                n = max(10, int(round(fraction * len(y_train))))
-                idx = order[:n]
-                for model_name, model in _models(ds, repeat, wanted, extra).items():
-                    start = time.perf_counter()
-                    model.fit(X_train[idx], y_train[idx])
-                    seconds = time.perf_counter() - start
-                    score = roc_auc_score(y_test, model.predict_proba(X_test)[:, 1])
-                    results.setdefault((fraction, n), {}).setdefault(model_name, []).append(
-                        (score, seconds))
-                    print(f"# {name} r{repeat} {fraction:g} {model_name}: auc {score:.4f} "
-                          f"{seconds:.1f} s", file=sys.stderr, flush=True)
+        for repeat, fraction, n, model_name, score, seconds in random_sampling_scores(
+                X, y, args.repeats, fractions,
+                lambda repeat, ds=ds: _models(ds, repeat, wanted, extra)):
+            results.setdefault((fraction, n), {}).setdefault(model_name, []).append(
+                (score, seconds))
+            print(f"# {name} r{repeat} {fraction:g} {model_name}: auc {score:.4f} "
+                  f"{seconds:.1f} s", file=sys.stderr, flush=True)
         for (fraction, n), by_model in sorted(results.items()):
             reference = np.array(by_model["default"])[:, 0]
             for model_name, values in by_model.items():
