@@ -118,21 +118,28 @@ def test_label_columns_of_every_type_are_read_and_exported(tmp_path, column, ans
         c for i, c in enumerate(original) if i not in (2, 5)]  # the others as they were
 
 
-def test_a_streaming_strategy_reads_a_row_group_or_a_chunk_at_a_time(tmp_path, monkeypatch):
-    _, truth = _write(tmp_path, n=3000, labeled=40, row_group_size=400)
-    read, framed = [], []  # rows of each Parquet read, rows of each DataFrame made from them
-    to_array, frame = ParquetPool._to_array, PoolView._frame
-
-    def spy_read(self, table):
-        read.append(table.num_rows)
-        return to_array(self, table)
+def _count_frames(monkeypatch):
+    """The rows of every DataFrame the pool view makes for the model, in order."""
+    framed, frame = [], PoolView._frame
 
     def spy_frame(self, values, sources):
         framed.append(len(values))
         return frame(self, values, sources)
 
-    monkeypatch.setattr(ParquetPool, "_to_array", spy_read)
     monkeypatch.setattr(PoolView, "_frame", spy_frame)
+    return framed
+
+
+def test_a_streaming_strategy_reads_a_row_group_or_a_chunk_at_a_time(tmp_path, monkeypatch):
+    _, truth = _write(tmp_path, n=3000, labeled=40, row_group_size=400)
+    read, to_array = [], ParquetPool._to_array  # rows of each Parquet read
+
+    def spy_read(self, table):
+        read.append(table.num_rows)
+        return to_array(self, table)
+
+    monkeypatch.setattr(ParquetPool, "_to_array", spy_read)
+    framed = _count_frames(monkeypatch)  # rows of each DataFrame made from them
     with _session(tmp_path / "rows.parquet", tmp_path / "s", chunk_rows=128,
                   stop_set_size=50) as session:
         picks = []
@@ -339,19 +346,14 @@ def test_npy_pool_is_memory_mapped_and_streamed_a_chunk_at_a_time(tmp_path, monk
     X = rng.normal(size=(3000, 4)).astype(np.float32)
     np.save(tmp_path / "pool.npy", X)
     truth = np.where(X[:, 0] > 0, "pos", "neg")
-    loads, framed = [], []
-    load, frame = np.load, PoolView._frame
+    loads, load = [], np.load
 
     def spy_load(*args, **kwargs):
         loads.append(kwargs.get("mmap_mode"))
         return load(*args, **kwargs)
 
-    def spy_frame(self, values, sources):
-        framed.append(len(values))
-        return frame(self, values, sources)
-
     monkeypatch.setattr(np, "load", spy_load)
-    monkeypatch.setattr(PoolView, "_frame", spy_frame)
+    framed = _count_frames(monkeypatch)
     with _npy_session(tmp_path / "pool.npy", tmp_path / "s", chunk_rows=128,
                       stop_set_size=50) as session:
         picks = []
