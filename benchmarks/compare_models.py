@@ -12,7 +12,7 @@ TF-IDF for the scikit-learn baselines, skactive's TextCNN on the raw sentences).
 
     python benchmarks/compare_models.py --data-home ../shared/datasets --repeats 5 \
         > docs/results/models.txt
-    python benchmarks/compare_models.py --models "sklearn,0.5 default" ...   # a subset
+    python benchmarks/compare_models.py --models "sklearn,(default)" ...   # a subset
 """
 
 import argparse
@@ -66,7 +66,9 @@ def _models(kind, seed):
         "skactive MLP (16, 8) dropout 0.5 (0.4 BALD runs)": make_pipeline(
             pre(), MLPClassifier((16, 8), dropout=0.5, weight_decay=0.0, learning_rate=0.01,
                                  batch_size=64, **mlp)),
-        "skactive MLP (64, 32) dropout 0.1 wd 1e-4 lr 3e-3 batch 128 (default)": make_pipeline(
+        "skactive MLP (64, 32) dropout 0.1 wd 1e-4 lr 3e-3 batch 128 (previous default)": make_pipeline(
+            pre(), MLPClassifier(weight_decay=1e-4, learning_rate=3e-3, **mlp)),
+        "skactive MLP (64, 32) dropout 0.1 wd 1e-3 lr 1e-3 batch 128 (default)": make_pipeline(
             pre(), MLPClassifier(**mlp)),
         "sklearn MLPClassifier (100,)": make_pipeline(
             pre(), SklearnMLP(early_stopping=False, max_iter=300, random_state=seed)),
