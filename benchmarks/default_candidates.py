@@ -28,10 +28,24 @@ compared with :func:`skactive.experiment.compare_to_baseline`. The candidates:
     without them.
 ``soft``
     Rows drawn with probability proportional to entropy (stochastic batch acquisition).
+``balanced``, ``balanced-half``
+    Rows drawn with probability proportional to ``sum_c p_c(x) / pi_c`` (``pi_c``: class c's
+    share of the labeled rows), so that rows likely to be of a rare class are drawn more
+    often; with balanced classes the draw is nearly uniform. ``-half``: half the probability
+    uniform.
+``rare-half``
+    Half the batch at random, half the rows most likely to be of the least labeled class.
+``cover``, ``match``
+    Greedy in 20 steps on a binary description of each row (the one-hot codes; word presence;
+    10 quantile bins per Telescope feature): ``cover`` takes the rows whose codes are least
+    labeled, each code weighted by the square root of its count in the pool; ``match`` takes
+    the rows whose codes fall furthest below their pool share among the labeled rows.
 
 Usage::
 
     python benchmarks/default_candidates.py --repeats 4 > docs/results/default_candidates.txt
+    python benchmarks/default_candidates.py --repeats 4 \
+        --strategies random,entropy,balanced,balanced-half,rare-half,cover,match
 
 Needs the Employee and MR files (``SKACTIVE_DATA``). These are proxies: a candidate that wins
 here still has to win with skactive's models (``skactive run``).
@@ -52,7 +66,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import KBinsDiscretizer, OneHotEncoder, StandardScaler
 
 from skactive.experiment import compare_to_baseline, load_dataset
 from skactive.strategies import entropy
@@ -61,7 +75,7 @@ N_ROUNDS, INITIAL, STEP = 6, 0.02, 0.08
 
 
 def proxy(name):
-    """``(X, y, make_model, embedding)`` of a data set: its proxy model and cluster space."""
+    """``(X, y, make_model, embedding, codes)``: proxy model, cluster space, binary codes."""
     data = load_dataset(name)
     X = np.asarray(data.X)
     y = np.unique(np.asarray(data.y), return_inverse=True)[1]
@@ -70,6 +84,8 @@ def proxy(name):
             return make_pipeline(StandardScaler(),
                                  HistGradientBoostingClassifier(random_state=0))
         embedding = StandardScaler().fit_transform(X)
+        codes = KBinsDiscretizer(10, encode="onehot", quantile_method="averaged_inverted_cdf",
+                                 subsample=None).fit_transform(X)
     elif name == "employee":
         def make_model():
             return make_pipeline(OneHotEncoder(handle_unknown="ignore", min_frequency=5),
@@ -81,9 +97,10 @@ def proxy(name):
             return make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
                                  LogisticRegression(C=4, max_iter=2000))
         words = TfidfVectorizer(min_df=2, sublinear_tf=True).fit_transform(X)
+        codes = (words > 0).astype(np.float64)
         embedding = TruncatedSVD(64, random_state=0).fit_transform(words)
         embedding /= np.linalg.norm(embedding, axis=1, keepdims=True) + 1e-12
-    return X, y, make_model, embedding.astype(np.float32)
+    return X, y, make_model, embedding.astype(np.float32), codes.tocsr()
 
 
 def cluster_quota(labels, labeled, n_picks):
@@ -137,6 +154,56 @@ def top_entropy(state, n_picks):
     return pool[np.argsort(-state.uncertainty(pool), kind="stable")[:n_picks]]
 
 
+def class_balanced(uniform_share):
+    """Rows drawn from ``share / n + (1 - share) * w / sum w``, ``w = sum_c p_c / pi_c``."""
+    def query(state, n_picks):
+        pool = np.flatnonzero(~state.labeled)
+        prior = np.bincount(state.y[state.labeled], minlength=2) + 1.0
+        w = (state.proba(pool) / (prior / prior.sum())).sum(axis=1)
+        q = uniform_share / len(pool) + (1 - uniform_share) * w / w.sum()
+        keys = np.log(q) - np.log(-np.log(state.rng.random(len(pool))))
+        return pool[np.argsort(-keys)[:n_picks]]
+    return query
+
+
+def rare_half(state, n_picks):
+    """Half the batch the rows most likely of the least labeled class, half at random."""
+    pool = np.flatnonzero(~state.labeled)
+    rare = np.argmin(np.bincount(state.y[state.labeled], minlength=2))
+    top = pool[np.argsort(-state.proba(pool)[:, rare], kind="stable")[:n_picks // 2]]
+    rest = np.setdiff1d(pool, top)
+    return np.concatenate([top, state.rng.choice(rest, n_picks - len(top), replace=False)])
+
+
+def greedy_codes(score_codes):
+    """Greedy batch in 20 steps: the rows whose codes score highest, codes' counts updated."""
+    def query(state, n_picks):
+        codes, free = state.codes, ~state.labeled
+        count = np.asarray(codes.sum(axis=0)).ravel()
+        have = np.asarray(codes[state.labeled].sum(axis=0)).ravel()
+        n_labeled, picks = state.labeled.sum(), []
+        for step in np.array_split(np.arange(n_picks), 20):
+            n_labeled += len(step)
+            pool = np.flatnonzero(free)
+            weights = score_codes(count, have, n_labeled / codes.shape[0])
+            score = codes[pool] @ weights + 1e-9 * state.rng.random(len(pool))
+            chosen = pool[np.argsort(-score)[:len(step)]]
+            have = have + np.asarray(codes[chosen].sum(axis=0)).ravel()
+            free[chosen] = False
+            picks.append(chosen)
+        return np.concatenate(picks)
+    return query
+
+
+def cover_weights(count, have, labeled_share):
+    return np.sqrt(count) / (1.0 + have)
+
+
+def match_weights(count, have, labeled_share):
+    target = labeled_share * count
+    return np.maximum(target - have, 0) / np.maximum(target, 1e-9)
+
+
 def drawn(uniform_share, weighted):
     """Rows drawn from ``share / n + (1 - share) * entropy / sum`` (Gumbel top-k)."""
     def query(state, n_picks):
@@ -161,18 +228,26 @@ CANDIDATES = {
     "iw": drawn(0.5, weighted=True),
     "iw-unweighted": drawn(0.5, weighted=False),
     "soft": drawn(0.0, weighted=False),
+    "balanced": class_balanced(0.0),
+    "balanced-half": class_balanced(0.5),
+    "rare-half": rare_half,
+    "cover": greedy_codes(cover_weights),
+    "match": greedy_codes(match_weights),
 }
 
 
 class LoopState:
-    """What a candidate sees: the labeled mask, the model's uncertainty, the embedding."""
+    """What a candidate sees: labeled mask and labels, the model, embedding and codes."""
 
-    def __init__(self, rng, embedding, labeled, weights, uncertainty):
-        self.rng, self.embedding, self.labeled = rng, embedding, labeled
-        self.weights, self.uncertainty = weights, uncertainty
+    def __init__(self, rng, embedding, codes, labeled, y, weights, proba):
+        self.rng, self.embedding, self.codes = rng, embedding, codes
+        self.labeled, self.y, self.weights, self.proba = labeled, y, weights, proba
+
+    def uncertainty(self, rows):
+        return entropy(self.proba(rows))
 
 
-def curve(name, X, y, X_test, y_test, make_model, embedding, start, rng):
+def curve(name, X, y, X_test, y_test, make_model, embedding, codes, start, rng):
     labeled = np.zeros(len(y), dtype=bool)
     labeled[start] = True
     weights = np.ones(len(y))
@@ -186,8 +261,8 @@ def curve(name, X, y, X_test, y_test, make_model, embedding, start, rng):
     model = fit()
     scores = [roc_auc_score(y_test, model.predict_proba(X_test)[:, 1])]
     for _ in range(N_ROUNDS):
-        state = LoopState(rng, embedding, labeled, weights,
-                          lambda rows, m=model: entropy(m.predict_proba(X[rows])))
+        state = LoopState(rng, embedding, codes, labeled.copy(), y, weights,
+                          lambda rows, m=model: m.predict_proba(X[rows]))
         picked = CANDIDATES[name](state, n_picks)
         assert len(np.unique(picked)) == n_picks and not labeled[picked].any(), name
         labeled[picked] = True
@@ -210,7 +285,7 @@ def main():
     print("Proxy screen of candidate defaults (benchmarks/default_candidates.py); 2-core "
           f"machine shared with other jobs; {args.repeats} repeats.")
     for dataset in args.datasets.split(","):
-        X, y, make_model, embedding = proxy(dataset)
+        X, y, make_model, embedding, codes = proxy(dataset)
         rows, started = [], time.perf_counter()
         for repeat in range(args.repeats):
             train, test = train_test_split(np.arange(len(y)), test_size=0.2,
@@ -219,7 +294,8 @@ def main():
                                                          replace=False)
             for name in names:
                 scores = curve(name, X[train], y[train], X[test], y[test], make_model,
-                               embedding[train], start, np.random.default_rng(1000 + repeat))
+                               embedding[train], codes[train], start,
+                               np.random.default_rng(1000 + repeat))
                 rows += [{"dataset": dataset, "model": "proxy", "strategy": name,
                           "repeat": repeat, "round": k, "labeled_fraction": INITIAL + STEP * k,
                           "auc": auc, "accuracy": np.nan, "f1_macro": np.nan}
