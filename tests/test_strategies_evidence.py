@@ -1,6 +1,7 @@
 """Strategies that are reliable by construction: a random share, and learning which to follow."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
@@ -165,23 +166,59 @@ def test_albl_needs_the_labeled_set():
         ActiveLearningByLearning(["margin"])(LogisticRegression().fit(X, y), X, n_instances=2)
 
 
-def test_runner_refuses_to_resume_a_curve_of_a_stateful_strategy(tmp_path):
+def _curves(results):
+    timing = ["fit_seconds", "query_seconds"]
+    return results.drop(columns=timing).sort_values(["strategy", "round"]).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("stateful", ["albl", "random-until-trusted"])
+def test_runner_resumes_a_stateful_strategy_by_rerunning_its_curve(tmp_path, stateful):
+    import json
+
     from skactive.datasets import make_sigmoid
     from skactive.experiment import Dataset, run_experiment
-    from skactive.strategies import ActiveLearningByLearning
+    from skactive.strategies import ActiveLearningByLearning, RandomUntilTrusted
 
-    assert ActiveLearningByLearning.stateful and not RandomMixture.stateful
+    assert ActiveLearningByLearning.stateful and RandomUntilTrusted.stateful
+    assert not RandomMixture.stateful
     X, y = make_sigmoid(300, random_state=0)
     data = Dataset("sigmoid", X, y)
-    settings = dict(initial=0.1, step=0.1, model_params={"max_epochs": 3}, progress=False,
-                    out=tmp_path / "run")
-    run_experiment(data, ["random", "albl"], until=0.3, **settings)
-    # extending the curves would restart albl's bandit part way: refused, naming it
-    with pytest.raises(ValueError, match="the strategy 'albl' keeps state between its queries"):
-        run_experiment(data, ["random", "albl"], until=0.5, resume=True, **settings)
-    # the stateless strategies extend as usual
-    results = run_experiment(data, ["random"], until=0.5, resume=True, **settings)
-    assert results[results["strategy"] == "random"]["round"].max() == 4
+    settings = dict(initial=0.1, step=0.1, model_params={"max_epochs": 3}, progress=False)
+    whole = run_experiment(data, ["random", stateful], until=0.5, out=tmp_path / "whole",
+                           **settings)
+    # extended: the first run stops at 30%, the resumed one goes on to 50%
+    run_experiment(data, ["random", stateful], until=0.3, out=tmp_path / "grown", **settings)
+    grown = run_experiment(data, ["random", stateful], until=0.5, resume=True,
+                           out=tmp_path / "grown", **settings)
+    pd.testing.assert_frame_equal(_curves(grown), _curves(whole))
+    # interrupted part way: the files hold rounds 0-2 of the stateful curve only
+    cut = tmp_path / "cut"
+    run_experiment(data, ["random", stateful], until=0.5, out=cut, **settings)
+    rows = pd.read_csv(cut / "results.csv")
+    rows[(rows["strategy"] != stateful) | (rows["round"] <= 2)].to_csv(
+        cut / "results.csv", index=False)
+    records = [json.loads(line) for line in (cut / "labeled.jsonl").read_text().splitlines()]
+    kept = [r for r in records if r["strategy"] != stateful or r["round"] <= 2]
+    (cut / "labeled.jsonl").write_text("".join(json.dumps(r) + "\n" for r in kept))
+    resumed = run_experiment(data, ["random", stateful], until=0.5, resume=True, out=cut,
+                             **settings)
+    pd.testing.assert_frame_equal(_curves(resumed), _curves(whole))
+    assert len(resumed) == len(whole)  # the rerun rounds are checked, not written twice
+    assert (cut / "labeled.jsonl").read_text().count(f'"{stateful}"') == 5
+    # a record the rerun does not reproduce is refused, and the files stay as they were
+    records = [json.loads(line) for line in (cut / "labeled.jsonl").read_text().splitlines()]
+    for r in records:
+        if r["strategy"] == stateful and r["round"] == 1:
+            r["added"][0] = next(i for i in range(300) if i not in r["added"])
+    (cut / "labeled.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    rows = rows[(rows["strategy"] != stateful) | (rows["round"] <= 2)]
+    rows.to_csv(cut / "results.csv", index=False)
+    before = {p.name: p.read_bytes() for p in cut.iterdir() if p.is_file()}
+    with pytest.raises(ValueError, match=f"the strategy '{stateful}', its round 1 labeled "
+                                         "other samples than .*labeled.jsonl records"):
+        run_experiment(data, ["random", stateful], until=0.5, resume=True, out=cut, **settings)
+    assert {p.name: p.read_bytes() for p in cut.iterdir() if p.is_file()
+            if p.name in before} == before
 
 
 def test_albl_reward_reads_the_latest_label_of_a_row_taught_twice():

@@ -41,6 +41,8 @@ class Task:
     initial: np.ndarray
     done_rounds: int  # rounds already in the results (0 = start afresh)
     labeled: np.ndarray  # labeled positions after the last done round (None if none)
+    # a stateful strategy's recorded rounds, rerun from round 0 and checked, not rewritten
+    replay: tuple = ()
     embedding_seed: object = None  # seed of the word vectors to fit (text models), else None
     embedding: object = None  # word vectors shared by every round and strategy of a repeat
 
@@ -205,13 +207,12 @@ def plan_tasks(datasets, strategies, model_names, *, model, model_params, repeat
                 finished += last + 1
                 if last + 1 >= len(counts):
                     continue
+                replay = ()
                 if last >= 0 and getattr(strategy, "stateful", False):
-                    raise ValueError(
-                        f"Cannot resume {key}: the strategy {sname!r} keeps state between its "
-                        "queries that a resume cannot restore, so the rest of its curve would "
-                        "differ from an uninterrupted run's. Run it again in another output "
-                        "folder (the other strategies resume as usual)."
-                    )
+                    # Its state cannot be restored from the files, only rebuilt: the curve
+                    # reruns from round 0, checked against the recorded rounds.
+                    replay = tuple(_recorded_rounds(records, key, last, labeled_path))
+                    last = -1
                 labeled = _replay(records, key, last, labeled_path) if last >= 0 else None
                 if labeled is not None:
                     check_replayed_positions(labeled, len(train), key, labeled_path)
@@ -226,14 +227,14 @@ def plan_tasks(datasets, strategies, model_names, *, model, model_params, repeat
                     strategy_name=sname, strategy=clone(strategy) if hasattr(
                         strategy, "get_params") else strategy,
                     repeat=repeat, seed=rseed, train=train, val=val, test=test, counts=counts,
-                    initial=init, done_rounds=last + 1, labeled=labeled,
+                    initial=init, done_rounds=last + 1, labeled=labeled, replay=replay,
                     embedding_seed=protocol.embedding_seed(rseed) if text_model else None))
 
     return tasks, total, finished
 
 
-def _replay(records, key, last, labeled_path):
-    parts = []
+def _recorded_rounds(records, key, last, labeled_path):
+    """The positions each round ``0..last`` of ``key`` added, as recorded."""
     for round_ in range(last + 1):
         added = records.get(key + (round_,))
         if added is None:
@@ -241,7 +242,10 @@ def _replay(records, key, last, labeled_path):
                 f"Cannot resume {key}: {labeled_path} has no labeled-set record for round "
                 f"{round_}, which results.csv lists as done."
             )
-        parts.append(added)
-    return np.concatenate(parts).astype(np.intp)
+        yield np.asarray(added, dtype=np.intp)
+
+
+def _replay(records, key, last, labeled_path):
+    return np.concatenate(list(_recorded_rounds(records, key, last, labeled_path)))
 
 

@@ -46,6 +46,10 @@ def run_experiment(
     round), and the positions it labeled to ``<out>/labeled.jsonl``, so an interrupted run can be
     continued with ``resume=True``: finished rounds are skipped and a half-done curve is
     continued from its recorded labeled set, giving the same results as an uninterrupted run.
+    A strategy that keeps state between its queries (``stateful``, such as ``albl``) cannot
+    pick up from the files, so its half-done curve is rerun from the first round: each
+    recorded round is checked against the rerun, not written again, and one that differs is
+    an error.
 
     Seeds: repeat ``r`` uses the seed ``seed + r``, from which the split, the initial labeled
     set, the model of each round and the strategy's query of each round get their own seeds

@@ -63,6 +63,12 @@ def simulate(task, folder, report):
         query_seconds = float("nan")
     for round_ in range(task.done_rounds, n_rounds):
         learner, fit_seconds = fit(labeled, round_)
+        if round_ < len(task.replay):  # already recorded: check it, do not write it again
+            _check_replayed_round(task, round_, added, store)
+            if round_ + 1 < n_rounds:
+                added, query_seconds = query(learner, labeled, round_)
+                labeled = np.concatenate([labeled, added])
+            continue
         test_scores = evaluate(learner, X_test, y_test)
         val_scores = evaluate(learner, X_val, y_val)
         row = {**base, "round": round_, "n_labeled": len(labeled),
@@ -75,3 +81,14 @@ def simulate(task, folder, report):
             added, query_seconds = query(learner, labeled, round_)
             labeled = np.concatenate([labeled, added])
     return tuple(base[k] for k in RUN_KEY)
+
+
+def _check_replayed_round(task, round_, added, store):
+    if not np.array_equal(added, task.replay[round_]):
+        raise ValueError(
+            f"Cannot resume {(task.dataset.name, task.model_name, task.strategy_name, task.repeat)}"
+            f": rerun from the start to rebuild the state of the strategy "
+            f"{task.strategy_name!r}, its round {round_} labeled other samples than "
+            f"{store.labeled_path} records, so the code, the data or the machine's arithmetic "
+            "changed since. Run it again in another output folder."
+        )

@@ -184,7 +184,8 @@ class QueryStrategy(BaseEstimator):
     - ``needs_dropout``: samples the model's dropout layers (MC dropout);
     - ``input_kinds``: the kinds of input it reads, ``'table'`` and/or ``'text'``;
     - ``stateful``: it learns from its own earlier queries (fitted state kept between calls),
-      so a run cannot be resumed part way through its curve.
+      so the experiment runner resumes its curve by rerunning it from the first round (each
+      recorded round checked, not written again) instead of from the last one.
     - ``streams_pool``: it reads a pool one chunk at a time (:func:`skactive.utils.iter_chunks`),
       never whole, so that a pool beyond memory (a memory-mapped array, a dask array, a pool
       object) can be given to it; False for strategies that choose the batch as a set.

@@ -45,7 +45,7 @@ class RandomUntilTrusted(QueryStrategy):
 
     The strategy keeps this state between queries (``trusted_``, ``n_queries_``): use one
     object per labeling loop and :func:`~sklearn.base.clone` it to start afresh (the
-    experiment runner clones it for each learning curve and will not resume a curve part way).
+    experiment runner clones it for each learning curve and resumes a curve by rerunning it).
     It reads the labels of its earlier batches from the learner's labeled set (rows are
     matched by value), so it needs an ``ActiveLearner`` (skactive's or modAL's).
 
