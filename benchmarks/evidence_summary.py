@@ -1,7 +1,9 @@
 """Summarise the evidence runs (which strategy is never worse than random) into Markdown.
 
 Reads results folders written by ``skactive run`` and, optionally, the scikit-learn baselines
-printed by ``benchmarks/compare_models.py``, and writes ``docs/results/evidence.md``:
+printed by ``benchmarks/paired_baselines.py`` (fitted on the runs' own random rows and test
+sets) or ``benchmarks/compare_models.py`` (own splits of the same sizes), and writes
+``docs/results/evidence.md``:
 
 - per data set: every strategy against random, paired by repeat (difference of the areas
   under the learning curves with a 95% t interval and p-value, the Wilcoxon test over all
@@ -17,7 +19,7 @@ printed by ``benchmarks/compare_models.py``, and writes ``docs/results/evidence.
 Usage::
 
     python benchmarks/evidence_summary.py runs/telescope runs/employee runs/mr \
-        --baselines models_sklearn.txt > docs/results/evidence.md
+        --baselines docs/results/baselines_paired.txt > docs/results/evidence.md
 
 Curves with fewer repeats than the run asked for (an unfinished run) are reported with their
 count; a strategy is compared with random over the repeats both finished.
@@ -59,24 +61,27 @@ def _complete_pairs(results):
 
 
 def _baselines(path):
-    """``{(dataset, model): {fraction: (mean, std)}}`` from compare_models' output: its first
-    table (the baselines), not the tuning runs that may follow it."""
+    """``{(dataset, model): {fraction: (mean, std, paired difference or None)}}`` from the
+    output of compare_models (its first table, not the tuning runs that may follow it) or of
+    paired_baselines (which adds the paired difference to skactive's model)."""
     if path is None:
         return {}
     out = {}
     for line in Path(path).read_text().split("\n\n")[0].splitlines():
         cells = [c.strip() for c in line.split("|")]
-        if len(cells) != 7 or cells[0] == "dataset":
+        if len(cells) < 7 or cells[0] == "dataset":
             continue
-        out.setdefault((cells[0], cells[1]), {})[float(cells[2])] = (float(cells[4]),
-                                                                     float(cells[5]))
+        paired = float(cells[7]) if len(cells) > 7 else None
+        out.setdefault((cells[0], cells[1]), {})[float(cells[2])] = (
+            float(cells[4]), float(cells[5]), paired)
     return out
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", nargs="+", type=Path)
-    parser.add_argument("--baselines", default=None, help="compare_models.py output")
+    parser.add_argument("--baselines", default=None,
+                        help="paired_baselines.py or compare_models.py output")
     args = parser.parse_args(argv)
     baselines = _baselines(args.baselines)
     print("# Evidence: which strategy is never worse than random\n")
@@ -127,9 +132,14 @@ def main(argv=None):
             random_curve = curves[curves["strategy"] == "random"]
             theirs = {model: curve for (ds, model), curve in baselines.items() if ds == dataset}
             if len(random_curve):
+                paired = any(v[2] is not None for c in theirs.values() for v in c.values())
+                source = ("fitted on random sampling's own labeled rows and scored on the "
+                          "same test sets by `benchmarks/paired_baselines.py`; in brackets the "
+                          "baseline minus skactive's model, paired" if paired else
+                          "from `benchmarks/compare_models.py` on the same split sizes")
                 print("Random sampling: skactive's model against the scikit-learn baselines "
-                      "(test AUC, mean ± standard deviation over repeats; the baselines from "
-                      "`benchmarks/compare_models.py` on the same split sizes):\n")
+                      f"(test AUC, mean ± standard deviation over repeats; the baselines "
+                      f"{source}):\n")
                 header = ["labeled", f"skactive {frame['model'].iloc[0]}"] + list(theirs)
                 rows = []
                 for r in random_curve.itertuples():
@@ -137,7 +147,10 @@ def main(argv=None):
                     for curve in theirs.values():
                         near = min(curve, key=lambda f: abs(f - r.labeled_fraction))
                         ok = abs(near - r.labeled_fraction) < 0.01
-                        row.append(f"{curve[near][0]:.4f} ± {curve[near][1]:.4f}" if ok else "")
+                        mean, std, diff = curve[near]
+                        cell = f"{mean:.4f} ± {std:.4f}" + (
+                            f" ({diff:+.4f})" if diff is not None else "")
+                        row.append(cell if ok else "")
                     rows.append(row)
                 print(_table(header, rows) + "\n")
     return 0

@@ -516,3 +516,25 @@ def test_planning_lists_the_curves_without_training(monkeypatch):
     resumed, _, finished = _plan.plan_tasks(datasets, strategies, model_names, repeats=2,
                                             seed=3, done_rounds=done, **settings)
     assert len(resumed) == 3 and finished == 4
+
+
+def test_split_seed_rebuilds_a_runs_test_set_and_scores(tmp_path):
+    """Outside the runner, split_seed and labeled.jsonl give back each round's exact score."""
+    from skactive.experiment import repeat_seed, split_indices
+    from skactive.experiment import split_seed as public_split_seed
+
+    X, y = make_sigmoid(400, random_state=3)
+    data = Dataset("sigmoid", X, y)
+    results = run_experiment(data, ["random"], model=lambda random_state: LogisticRegression(),
+                             repeats=2, seed=7, initial=0.1, step=0.1, until=0.3,
+                             out=tmp_path / "run", progress=False)
+    records = [json.loads(line) for line in (tmp_path / "run" / "labeled.jsonl").open()]
+    for repeat in (0, 1):
+        train, _, test = split_indices(y, random_state=public_split_seed(repeat_seed(7, repeat)))
+        added = {r["round"]: r["added"] for r in records if r["repeat"] == repeat}
+        for round_ in sorted(added):
+            rows = train[np.concatenate([added[k] for k in range(round_ + 1)]).astype(int)]
+            auc = roc_auc_score(y[test], LogisticRegression().fit(X[rows], y[rows])
+                                .predict_proba(X[test])[:, 1])
+            recorded = results.set_index(["repeat", "round"]).loc[(repeat, round_), "auc"]
+            assert auc == pytest.approx(recorded, abs=1e-12)

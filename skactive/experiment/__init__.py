@@ -17,6 +17,7 @@ from ._protocol import (
     labeling_schedule,
     repeat_seed,
     split_indices,
+    split_seed,
 )
 from ._results import COLUMNS, TIMING_COLUMNS, read_results
 from ..strategies import canonical_strategy_name
@@ -64,5 +65,6 @@ __all__ = [
     "run_experiment",
     "scores",
     "split_indices",
+    "split_seed",
     "write_report",
 ]

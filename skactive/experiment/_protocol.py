@@ -38,7 +38,21 @@ def derived_seed(seed, purpose, *keys):
 
 
 def split_seed(seed):
-    """Seed of the train/validation/test split of a repeat."""
+    """Seed of the train/validation/test split of a repeat, for :func:`split_indices`.
+
+    Rebuilds a run's split outside the runner, for example to score other models on the
+    test set of repeat ``r``: ``split_indices(y, random_state=split_seed(repeat_seed(s, r)))``
+    with the run's ``test_size`` and ``validation_size``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.experiment import repeat_seed, split_indices, split_seed
+    >>> y = np.array([0, 1] * 50)
+    >>> train, val, test = split_indices(y, random_state=split_seed(repeat_seed(0, 1)))
+    >>> len(train), len(val), len(test)
+    (70, 10, 20)
+    """
     return derived_seed(seed, _SPLIT)
 
 
