@@ -9,8 +9,12 @@ random sampling had after each round (``labeled.jsonl``) and fits the baselines 
 ``compare_models.py``'s format, with one more column: the mean paired difference to
 skactive's model in the same cells (the baseline minus skactive)::
 
-    python benchmarks/paired_baselines.py docs/results/runs/evidence-{telescope,employee,mr} \\
-        --models HistGradientBoosting,LogisticRegression > docs/results/baselines_paired.txt
+    python benchmarks/paired_baselines.py docs/results/runs/evidence-telescope
+    python benchmarks/paired_baselines.py docs/results/runs/evidence-{employee,mr} \\
+        --models LogisticRegression
+
+(``docs/results/baselines_paired.txt`` holds both, under one header: scikit-learn's MLP on
+Employee's one-hot codes would take most of an hour.)
 
 Needs the Employee and MR files (``SKACTIVE_DATA``) for those folders.
 """
