@@ -99,6 +99,30 @@ def test_word2vec_is_deterministic_in_process():
     assert not np.allclose(a.vectors_, c.vectors_)
 
 
+def test_read_only_word_vectors_start_the_model_silently_and_unchanged():
+    """Vectors memory-mapped read-only (as joblib hands them to a worker) are only read."""
+    import warnings
+
+    import torch
+
+    from skactive import TextCNNClassifier
+    from skactive.text._base import N_SPECIAL, PAD_ID, UNK_ID
+
+    emb = Word2VecEmbedding(vector_size=8, epochs=1, random_state=0).fit(TEXTS)
+    clf = TextCNNClassifier(n_filters=4, embedding=emb, max_epochs=1, random_state=0)
+    clf.fit(TEXTS, [0, 1] * (len(TEXTS) // 2))
+    read_only = clf.embedding_.vectors_.copy()
+    read_only.setflags(write=False)
+    clf.embedding_.vectors_ = read_only
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # torch.as_tensor warned here: "not writable"
+        vectors = clf._initial_vectors()
+    assert vectors.dtype == torch.float32 and vectors.shape == (
+        len(clf.vocabulary_) + N_SPECIAL, read_only.shape[1])
+    assert not vectors[PAD_ID].any() and not vectors[UNK_ID].any()
+    np.testing.assert_array_equal(vectors[N_SPECIAL:].numpy(), read_only)
+
+
 _SCRIPT = textwrap.dedent("""
     import hashlib, sys
     sys.path.insert(0, sys.argv[1])

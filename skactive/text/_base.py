@@ -200,8 +200,12 @@ class BaseTextClassifier(BaseNeuralClassifier):
             vectors = torch.empty(n_ids, self.embedding_dim).uniform_(
                 -RANDOM_INIT_SCALE, RANDOM_INIT_SCALE)
         else:
-            words = torch.as_tensor(np.asarray(self.embedding_.vectors_, dtype=np.float32))
-            vectors = torch.cat([torch.empty(N_SPECIAL, words.shape[1]), words])
+            # filled in numpy: the fitted vectors may be read-only (memory-mapped by joblib),
+            # which torch.as_tensor warns about even where it only reads them
+            words = self.embedding_.vectors_
+            array = np.empty((n_ids, words.shape[1]), dtype=np.float32)
+            array[N_SPECIAL:] = words
+            vectors = torch.from_numpy(array)
         vectors[PAD_ID] = 0.0
         vectors[UNK_ID] = 0.0  # an unknown word carries no information of its own
         return vectors
