@@ -65,18 +65,15 @@ def simulate(task, folder, report):
         learner, fit_seconds = fit(labeled, round_)
         if round_ < len(task.replay):  # already recorded: check it, do not write it again
             _check_replayed_round(task, round_, added, store)
-            if round_ + 1 < n_rounds:
-                added, query_seconds = query(learner, labeled, round_)
-                labeled = np.concatenate([labeled, added])
-            continue
-        test_scores = evaluate(learner, X_test, y_test)
-        val_scores = evaluate(learner, X_val, y_val)
-        row = {**base, "round": round_, "n_labeled": len(labeled),
-               "labeled_fraction": len(labeled) / n_train, **test_scores,
-               **{f"val_{k}": v for k, v in val_scores.items()},
-               "fit_seconds": fit_seconds, "query_seconds": query_seconds}
-        store.append_round(row, added)
-        report(row, n_rounds)
+        else:
+            test_scores = evaluate(learner, X_test, y_test)
+            val_scores = evaluate(learner, X_val, y_val)
+            row = {**base, "round": round_, "n_labeled": len(labeled),
+                   "labeled_fraction": len(labeled) / n_train, **test_scores,
+                   **{f"val_{k}": v for k, v in val_scores.items()},
+                   "fit_seconds": fit_seconds, "query_seconds": query_seconds}
+            store.append_round(row, added)
+            report(row, n_rounds)
         if round_ + 1 < n_rounds:
             added, query_seconds = query(learner, labeled, round_)
             labeled = np.concatenate([labeled, added])
