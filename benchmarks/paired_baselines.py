@@ -32,9 +32,6 @@ from sklearn.metrics import roc_auc_score
 
 from skactive.experiment import load_dataset, read_results, repeat_seed, split_indices, split_seed
 
-KINDS = {"telescope": "numeric", "employee": "categorical", "mr": "text"}
-
-
 def random_labeled_sets(folder):
     """``{repeat: [positions labeled after round 0, 1, ...]}`` of random sampling's curves."""
     added = {}
@@ -56,6 +53,8 @@ def paired_scores(folder, keep=None):
     (name,) = config["datasets"]
     data = load_dataset(name)
     X, y = np.asarray(data.X), np.asarray(data.y)
+    kind = ("text" if data.input_kind == "text"
+            else "categorical" if data.categorical_features else "numeric")
     ours = read_results(folder)
     ours = ours[ours["strategy"] == "random"].set_index(["repeat", "round"])["auc"]
     for repeat, labeled_sets in sorted(random_labeled_sets(folder).items()):
@@ -64,7 +63,7 @@ def paired_scores(folder, keep=None):
             random_state=split_seed(repeat_seed(protocol["seed"], repeat)))
         for round_, labeled in enumerate(labeled_sets):
             rows = train[labeled]
-            for model_name, model in sklearn_baselines(KINDS[name], repeat).items():
+            for model_name, model in sklearn_baselines(kind, repeat).items():
                 if keep and not any(part in model_name for part in keep):
                     continue
                 start = time.perf_counter()
